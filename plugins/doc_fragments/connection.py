@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # The connection options of every module.
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - URL of the Dokploy server, for example V(https://dokploy.example.com).
+      - The panel URL and the API URL (ending in C(/api)) are both accepted, with or without a trailing slash.
+      - If not set, the environment variable E(DOKPLOY_URL) is used.
+      - To target several servers or organizations from one playbook, set the connection options
+        of a task block with P(community.dokploy.profile#lookup) in C(module_defaults).
+    type: str
+    required: true
+  api_key:
+    description:
+      - API key of a Dokploy user, sent in the C(x-api-key) header.
+      - A key belongs to one organization; use one key (one profile) per organization.
+      - If not set, the environment variable E(DOKPLOY_API_KEY) is used, then E(DOKPLOY_AUTH_TOKEN)
+        (the name the official Dokploy CLI uses).
+      - Never printed, not in results, diffs, errors or warnings.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - Set to V(false) only for test servers; prefer O(ca_path) for a private CA.
+      - If not set, the environment variable E(DOKPLOY_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM file of CA certificates to verify the server's certificate with.
+      - If not set, the environment variable E(DOKPLOY_CA_PATH) is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each answer from the server.
+      - Reads (GET) that fail to connect or answer HTTP 429, 502, 503 or 504 are retried
+        up to 3 times with backoff; writes (POST) are never retried automatically.
+      - If not set, the environment variable E(DOKPLOY_TIMEOUT) is used.
+    type: int
+    default: 30
+"""
+
+    # The same options for plugins, which also read them from the environment.
+    PLUGINS = r"""
+options:
+  api_url:
+    description:
+      - URL of the Dokploy server, for example V(https://dokploy.example.com).
+      - Used for the unnamed profile made of the environment variables.
+    type: str
+    env:
+      - name: DOKPLOY_URL
+  api_key:
+    description:
+      - API key for the unnamed profile made of the environment variables.
+      - Never printed.
+    type: str
+    env:
+      - name: DOKPLOY_API_KEY
+      - name: DOKPLOY_AUTH_TOKEN
+  validate_certs:
+    description:
+      - Whether the unnamed profile verifies the server's TLS certificate.
+    type: bool
+    env:
+      - name: DOKPLOY_VALIDATE_CERTS
+  ca_path:
+    description:
+      - CA bundle of the unnamed profile.
+    type: path
+    env:
+      - name: DOKPLOY_CA_PATH
+  timeout:
+    description:
+      - Timeout in seconds of the unnamed profile.
+    type: int
+    env:
+      - name: DOKPLOY_TIMEOUT
+"""

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: profile
+short_description: Connection settings of a named Dokploy profile, ready for C(module_defaults)
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Returns the connection options (O(api_url), O(api_key), and O(validate_certs), O(ca_path), O(timeout)
+    where the profile sets them) of one Dokploy server and organization, as a dict meant for
+    C(module_defaults) of the group C(group/community.dokploy.dokploy).
+  - "A profile is found by name in these sources, first match wins: the variable C(dokploy_profiles)
+    (O(profiles)), then the Dokploy CLI config file O(config_file)."
+  - "Without a name, the active profile is used: E(DOKPLOY_PROFILE) (O(profile)), else the variable
+    C(dokploy_profile) (O(default_profile)), else the config file's C(currentProfile) (or its only profile
+    in the legacy single-server format), else an unnamed profile made of E(DOKPLOY_URL) and E(DOKPLOY_API_KEY)."
+  - An unknown profile is an error that lists the known profile names, never their keys.
+  - With O(list=true) the lookup returns the known profiles' names, URLs and sources instead, without keys.
+options:
+  _terms:
+    description:
+      - Name of the profile. At most one. Without it, the active profile is used.
+    type: list
+    elements: str
+    required: false
+  profiles:
+    description:
+      - Profiles by name. Each profile is a mapping of the modules' own connection options
+        C(api_url), C(api_key), C(validate_certs), C(ca_path), C(timeout).
+      - Keep it in a vault-encrypted vars file, or encrypt each C(api_key) with C(!vault).
+    type: dict
+    default: {}
+    vars:
+      - name: dokploy_profiles
+  profile:
+    description:
+      - Name of the active profile, used when no term is given. Wins over O(default_profile),
+        so a job can switch profile without editing the playbook.
+    type: str
+    env:
+      - name: DOKPLOY_PROFILE
+  default_profile:
+    description:
+      - Name of the active profile when no term is given and E(DOKPLOY_PROFILE) is not set.
+    type: str
+    vars:
+      - name: dokploy_profile
+  config_file:
+    description:
+      - Path of the Dokploy CLI's JSON config file.
+      - "Format: C({\"currentProfile\": \"acme\", \"profiles\": {\"acme\": {\"url\": \"https://...\", \"token\": \"...\"}}}),
+        or the legacy single-server C({\"url\": \"https://...\", \"token\": \"...\"}), which is the profile C(default)."
+      - A profile there may also use the modules' option names (C(api_url), C(api_key), C(validate_certs), ...).
+      - A missing file is not an error; it then provides no profile.
+    type: path
+    default: ~/.dokploy/config.json
+    env:
+      - name: DOKPLOY_CONFIG
+    vars:
+      - name: dokploy_config_file
+  list:
+    description:
+      - Return the list of known profiles (C(name), C(api_url), C(source)) instead of one profile's settings.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - community.dokploy.connection.PLUGINS
+notes:
+  - The returned dict holds the API key in clear; pass it to C(module_defaults) (where every module treats
+    C(api_key) as C(no_log)), do not print it.
+seealso:
+  - name: Dokploy CLI issue 44, named profiles
+    description: The config file format this lookup reads.
+    link: https://github.com/Dokploy/cli/issues/44
+"""
+
+EXAMPLES = r"""
+# group_vars/all/vault.yml (ansible-vault encrypted):
+# dokploy_profiles:
+#   acme:   {api_url: https://panel.acme.example, api_key: "..."}
+#   globex: {api_url: https://paas.example.net, api_key: "...", timeout: 60}
+
+- name: Converge one client's Dokploy
+  module_defaults:
+    group/community.dokploy.dokploy: "{{ lookup('community.dokploy.profile', 'acme') }}"
+  block:
+    - name: Read acme's tree
+      community.dokploy.dokploy_info:
+      register: acme_tree
+
+- name: Use the active profile (DOKPLOY_PROFILE, dokploy_profile, the CLI's currentProfile, or DOKPLOY_URL/DOKPLOY_API_KEY)
+  community.dokploy.dokploy_info:
+  module_defaults:
+    group/community.dokploy.dokploy: "{{ lookup('community.dokploy.profile') }}"
+
+- name: Show which profiles exist (names and URLs only)
+  ansible.builtin.debug:
+    msg: "{{ lookup('community.dokploy.profile', list=true) }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - The profile's connection settings, keyed by the modules' option names; only the options the profile sets
+      (C(api_url) and C(api_key) always).
+    - With O(list=true), a list of C({name, api_url, source}) instead.
+  type: list
+  elements: dict
+"""
+
+import json
+import os
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._options import (
+    CONNECTION_OPTIONS,
+    OptionAdapter,
+    normalize_settings,
+)
+
+LEGACY_PROFILE_NAME = "default"
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        if len(terms) > 1:
+            raise AnsibleLookupError("community.dokploy.profile takes at most one profile name, got %d" % len(terms))
+        try:
+            catalog, current = self._catalog()
+            if self.get_option("list"):
+                return [[
+                    {"name": name, "api_url": _display_url(raw), "source": source}
+                    for name, (raw, source) in catalog.items()
+                ]]
+            name = terms[0] if terms else self._active_name(current)
+            if name is None:
+                return [self._environment_profile(catalog)]
+            if name not in catalog:
+                raise DokployError("unknown Dokploy profile %r; known profiles: %s"
+                                   % (name, ", ".join(sorted(catalog)) or "none"))
+            raw, source = catalog[name]
+            return [normalize_settings(raw, "profile %r (from %s)" % (name, source))]
+        except DokployError as exc:
+            raise AnsibleLookupError(str(exc))
+
+    def _catalog(self):
+        """All known profiles, name -> (settings, source), variable first; and the config's current profile."""
+        catalog = {}
+        profiles = self.get_option("profiles") or {}
+        if not isinstance(profiles, dict):
+            raise DokployError("dokploy_profiles must be a mapping of profile name to connection settings")
+        if profiles and self._templar is not None:
+            # Before ansible-core 2.19, lookups receive variables untemplated.
+            profiles = self._templar.template(profiles)
+        for name, raw in profiles.items():
+            catalog[str(name)] = (raw, "variable dokploy_profiles")
+        file_profiles, current = self._config_file_profiles()
+        for name, raw in file_profiles.items():
+            catalog.setdefault(name, (raw, "config file %s" % self.get_option("config_file")))
+        return catalog, current
+
+    def _config_file_profiles(self):
+        path = self.get_option("config_file")
+        if not path or not os.path.isfile(path):
+            return {}, None
+        try:
+            with open(path) as config:
+                data = json.load(config)
+        except (IOError, OSError, ValueError) as exc:
+            raise DokployError("cannot read the Dokploy config file %s: %s" % (path, exc))
+        if not isinstance(data, dict):
+            raise DokployError("the Dokploy config file %s does not hold a JSON object" % path)
+        if "profiles" in data:
+            profiles = data.get("profiles") or {}
+            if not isinstance(profiles, dict):
+                raise DokployError("\"profiles\" in the Dokploy config file %s is not an object" % path)
+            return dict((str(k), v) for k, v in profiles.items()), data.get("currentProfile")
+        if "url" in data or "token" in data:
+            return {LEGACY_PROFILE_NAME: data}, LEGACY_PROFILE_NAME
+        return {}, None
+
+    def _active_name(self, current):
+        for name in (self.get_option("profile"), self.get_option("default_profile"), current):
+            if name:
+                return name
+        return None
+
+    def _environment_profile(self, catalog):
+        options = OptionAdapter.from_plugin(self)
+        raw = dict((name, options.get(name)) for name in CONNECTION_OPTIONS)
+        if not raw["api_url"] and not raw["api_key"]:
+            raise DokployError(
+                "no Dokploy profile selected: pass a profile name, set DOKPLOY_PROFILE or the variable "
+                "dokploy_profile, set currentProfile in the Dokploy config file, or set DOKPLOY_URL and "
+                "DOKPLOY_API_KEY; known profiles: %s" % (", ".join(sorted(catalog)) or "none"))
+        return normalize_settings(raw, "the environment (DOKPLOY_URL, DOKPLOY_API_KEY)")
+
+
+def _display_url(raw):
+    if not isinstance(raw, dict):
+        return None
+    url = raw.get("api_url", raw.get("url"))
+    return None if url is None else str(url)

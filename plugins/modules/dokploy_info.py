@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_info
+short_description: Read the projects, environments and services of a Dokploy organization
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Returns the organization's tree as the API key sees it, projects, their environments and each environment's
+    services (applications, compose stacks and databases of every engine) with kind, name, id and status.
+  - Sends one C(project.all) request, plus one C(environment.one) per environment that holds databases
+    (C(project.all) gives databases without their names).
+options:
+  project:
+    description:
+      - Only return the projects with this name or id.
+      - Project names are not unique in Dokploy; every project with this name is returned.
+    type: str
+extends_documentation_fragment:
+  - community.dokploy.connection
+  - community.dokploy.attributes.INFO_MODULE
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+"""
+
+EXAMPLES = r"""
+- name: Read the whole organization
+  community.dokploy.dokploy_info:
+    api_url: https://dokploy.example.com
+    api_key: "{{ vault_dokploy_api_key }}"
+  register: dokploy
+
+- name: List the names of the applications of project shop
+  ansible.builtin.debug:
+    msg: "{{ dokploy.projects | map(attribute='environments') | flatten
+             | map(attribute='services') | flatten
+             | selectattr('kind', 'equalto', 'application') | map(attribute='name') }}"
+
+- name: Read one project with the connection of a named profile
+  community.dokploy.dokploy_info:
+    project: shop
+  module_defaults:
+    group/community.dokploy.dokploy: "{{ lookup('community.dokploy.profile', 'acme') }}"
+"""
+
+RETURN = r"""
+projects:
+  description: The projects, in the order Dokploy lists them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The project's id (C(projectId)).
+      type: str
+      sample: CMef0382_J0a5XIYOSdsr
+    name:
+      description: The project's name.
+      type: str
+      sample: shop
+    description:
+      description: The project's description.
+      type: str
+    environments:
+      description: The project's environments.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The environment's id (C(environmentId)).
+          type: str
+        name:
+          description: The environment's name.
+          type: str
+          sample: production
+        is_default:
+          description: Whether this is the project's default environment, which cannot be removed.
+          type: bool
+        services:
+          description: The environment's services.
+          type: list
+          elements: dict
+          contains:
+            kind:
+              description: What the service is.
+              type: str
+              choices: [application, compose, postgres, mysql, mariadb, mongo, redis, libsql]
+            id:
+              description: The service's id (C(applicationId), C(composeId), C(postgresId), ...).
+              type: str
+            name:
+              description: The service's name.
+              type: str
+            status:
+              description: Status of the last deploy, one of C(idle), C(running), C(done), C(error).
+              type: str
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+
+# The service lists of an environment: (key in project.all, kind, id field, status field).
+SERVICE_LISTS = (
+    ("applications", "application", "applicationId", "applicationStatus"),
+    ("compose", "compose", "composeId", "composeStatus"),
+    ("postgres", "postgres", "postgresId", "applicationStatus"),
+    ("mysql", "mysql", "mysqlId", "applicationStatus"),
+    ("mariadb", "mariadb", "mariadbId", "applicationStatus"),
+    ("mongo", "mongo", "mongoId", "applicationStatus"),
+    ("redis", "redis", "redisId", "applicationStatus"),
+    ("libsql", "libsql", "libsqlId", "applicationStatus"),
+)
+
+
+def read_tree(client, project=None):
+    projects = client.query("project.all") or []
+    if project:
+        projects = [p for p in projects if project in (p.get("projectId"), p.get("name"))]
+    return [
+        {
+            "id": p.get("projectId"),
+            "name": p.get("name"),
+            "description": p.get("description"),
+            "environments": [read_environment(client, e) for e in p.get("environments") or []],
+        }
+        for p in projects
+    ]
+
+
+def read_environment(client, environment):
+    # project.all lists databases by id only; environment.one names them.
+    if any(not s.get("name") for entry in SERVICE_LISTS for s in environment.get(entry[0]) or []):
+        environment = client.query("environment.one", environmentId=environment["environmentId"])
+    services = []
+    for key, kind, id_field, status_field in SERVICE_LISTS:
+        for service in environment.get(key) or []:
+            services.append({
+                "kind": kind,
+                "id": service.get(id_field),
+                "name": service.get("name"),
+                "status": service.get(status_field),
+            })
+    return {
+        "id": environment.get("environmentId"),
+        "name": environment.get("name"),
+        "is_default": bool(environment.get("isDefault")),
+        "services": services,
+    }
+
+
+def main():
+    dokploy = DokployModule(
+        argument_spec=dict(project=dict(type="str")),
+        supports_check_mode=True,
+    )
+    dokploy.run(lambda: dict(changed=False, projects=read_tree(dokploy.client, dokploy.params["project"])))
+
+
+if __name__ == "__main__":
+    main()
