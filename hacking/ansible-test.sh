@@ -11,7 +11,7 @@ venv_name=$(basename "$(dirname "$bindir")" | tr -c 'a-zA-Z0-9\n' _)
 dest="${TMPDIR:-/tmp}/community-dokploy-ansible-test/$venv_name/ansible_collections/community/dokploy"
 rm -rf "$dest" && mkdir -p "$dest"
 tar -C "$root" -cf - \
-  --exclude ./.git --exclude './.venv*' --exclude ./.build --exclude ./tests/output \
+  --exclude ./.git --exclude ./.ansible --exclude './.venv*' --exclude ./.build --exclude ./tests/output \
   --exclude .pytest_cache --exclude ./collections --exclude __pycache__ . | tar -C "$dest" -xf -
 cd "$dest"
 PATH="$bindir:$PATH" "$bindir/python" "$bindir/ansible-test" "$@"

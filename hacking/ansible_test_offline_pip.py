@@ -20,8 +20,12 @@ STAND_IN = '''\
 import glob
 import os
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# ansible-test runs this from a script in the temp dir, which is then first on sys.path:
+# a stray file there (queue.py, ...) must not shadow the standard library.
+sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != os.path.realpath(tempfile.gettempdir())]
 WHEEL = glob.glob(os.path.join(HERE, "pip-{version}-*.whl"))[0]
 sys.path.insert(0, WHEEL)
 from pip._internal.cli.main import main  # noqa: E402  (pip runs from its own wheel)

@@ -83,7 +83,7 @@ def run_playbook(tmp_path):
             "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
         })
         full_env.update(env or {})
-        completed = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600)
+        completed = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600, check=False)
         return PlaybookRun(completed)
 
     return run

@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make demo` and `make test`. CI runs `make test` (.ci/run).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# A newer ansible-core is tested too where an interpreter for it exists on the machine.
+NEXT_PYTHON ?= $(shell command -v python3.12 || true)
+VENV ?= .venv
+NEXT_VENV ?= .venv-next
+BIN := $(VENV)/bin
+
+.PHONY: help venv demo test pytest contract docs changelog lint sanity next clean
+
+help:
+	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
+	@echo "make test   everything CI runs"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	VENV=$(VENV) bash hacking/demo.sh
+
+test: pytest contract changelog lint sanity next
+	@echo "make test: all checks passed"
+
+# Unit and integration tests (the integration tests run ansible-playbook against the simulator).
+pytest: venv
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py
+
+# Replays the real server's transcripts against the simulator; prints the fidelity line.
+contract: venv
+	$(BIN)/python -m pytest tests/contract
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+
+lint: venv
+	$(BIN)/ansible-lint playbooks roles
+
+sanity: venv
+	$(BIN)/python hacking/ansible_test_offline_pip.py
+	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python 3.11
+
+next:
+ifeq ($(NEXT_PYTHON),)
+	@echo "next: no python3.12 on this machine, newer ansible-core not tested"
+else
+	$(MAKE) VENV=$(NEXT_VENV) PYTHON=$(NEXT_PYTHON) next-run
+endif
+
+# Same checks on the newest ansible-core (needs Python 3.12+).
+next-run:
+	test -f $(VENV)/.installed || { $(PYTHON) -m venv $(VENV) && \
+	  $(BIN)/python -m pip install --quiet --upgrade pip && \
+	  $(BIN)/python -m pip install --quiet -r requirements.txt "ansible-core>=2.20" pytest pytest-ansible pytest-xdist && \
+	  touch $(VENV)/.installed; }
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py
+	$(BIN)/python hacking/ansible_test_offline_pip.py
+	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+clean:
+	rm -rf .build collections tests/output .pytest_cache

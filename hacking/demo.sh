@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make demo: install the built collection, start the bundled simulator, run
+# playbooks/demo.yml twice and show that the second run changed nothing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+venv=${VENV:-.venv}
+build=.build/demo
+mkdir -p "$build"
+
+"$venv/bin/ansible-galaxy" collection build --force --output-path "$build" . >/dev/null
+"$venv/bin/ansible-galaxy" collection install --force -p "$build/collections" "$build"/community-dokploy-*.tar.gz >/dev/null
+export ANSIBLE_COLLECTIONS_PATH="$root/$build/collections"
+
+key=dokploy-demo-key  # a local simulator: the key only has to match itself
+"$venv/bin/python" tests/simulator/dokploy_sim.py --host 127.0.0.1 --port 0 --api-key "$key" \
+  --state "$build/simulator-state.json" > "$build/simulator.out" 2> "$build/simulator.err" &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  [ -s "$build/simulator.out" ] && break
+  sleep 0.1
+done
+export DOKPLOY_URL=$(head -n 1 "$build/simulator.out")
+export DOKPLOY_API_KEY=$key
+echo "Dokploy simulator at $DOKPLOY_URL (state in $build/simulator-state.json)"
+"$venv/bin/python" hacking/demo_seed.py "$DOKPLOY_URL" "$DOKPLOY_API_KEY"
+
+export ANSIBLE_PYTHON_INTERPRETER="$root/$venv/bin/python" ANSIBLE_NOCOLOR=1
+echo "== first run"
+"$venv/bin/ansible-playbook" -i localhost, playbooks/demo.yml
+echo "== second run"
+"$venv/bin/ansible-playbook" -i localhost, playbooks/demo.yml | tee "$build/second-run.txt"
+if grep -Eq 'changed=[1-9]' "$build/second-run.txt"; then
+  echo "FAIL: the second run changed something" >&2
+  exit 1
+fi
+echo "OK: the second run changed nothing."

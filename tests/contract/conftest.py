@@ -1,0 +1,57 @@
+"""Fixtures and the fidelity summary for the contract test."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "simulator"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Simulator  # noqa: E402
+
+
+class Fidelity:
+    """Step counts gathered over the run, printed at the end."""
+
+    def __init__(self):
+        self.total = 0
+        self.identical = 0
+        self.excused = {}
+
+    def line(self):
+        return (f"contract fidelity: {self.identical}/{self.total} steps identical, "
+                f"{len(self.excused)} excused")
+
+
+FIDELITY = Fidelity()
+
+
+@pytest.fixture
+def fidelity():
+    return FIDELITY
+
+
+@pytest.fixture
+def simulator_factory():
+    """Start simulators for a test; all are stopped at its end."""
+    started = []
+
+    def start(*args, **kwargs):
+        sim = Simulator().start(*args, **kwargs)
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIDELITY.total:
+        return
+    terminalreporter.write_sep("=", "Dokploy contract")
+    terminalreporter.write_line(FIDELITY.line())
+    for step, reason in sorted(FIDELITY.excused.items()):
+        terminalreporter.write_line(f"  excused {step}: {reason}")

@@ -1,0 +1,49 @@
+"""The collection as a whole: metadata, action group, documentation of every plugin."""
+
+import os
+import subprocess
+import pytest
+import yaml
+
+from tests.conftest import BIN, ROOT
+
+MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+LOOKUPS = sorted(p.stem for p in (ROOT / "plugins" / "lookup").glob("*.py") if p.stem != "__init__")
+
+
+def test_action_group_lists_every_module_exactly():
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    assert sorted(runtime["action_groups"]["dokploy"]) == MODULES
+
+
+def test_requires_ansible_supports_2_16():
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    assert runtime["requires_ansible"] == ">=2.16.0"
+
+
+def test_galaxy_metadata():
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    assert (galaxy["namespace"], galaxy["name"]) == ("community", "dokploy")
+    for ignored in ("tests/output", "tests/simulator", ".venv", "collections"):
+        assert ignored in galaxy["build_ignore"]
+
+
+@pytest.mark.parametrize("plugin_type, name", [("module", m) for m in MODULES] + [("lookup", l) for l in LOOKUPS])
+def test_ansible_doc_renders(plugin_type, name):
+    completed = subprocess.run(
+        [str(BIN / "ansible-doc"), "-t", plugin_type, "community.dokploy.%s" % name],
+        capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert "ERROR" not in completed.stderr and "WARNING" not in completed.stderr, completed.stderr
+    assert "community.dokploy.%s" % name in completed.stdout
+    if plugin_type == "module":
+        for attribute in ("check_mode", "diff_mode", "idempotent", "action_group"):
+            assert attribute in completed.stdout
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_modules_share_the_connection_fragment(name):
+    source = (ROOT / "plugins" / "modules" / ("%s.py" % name)).read_text()
+    assert "community.dokploy.connection" in source
+    assert "DokployModule(" in source, "modules build on the shared base"
+    assert "api_key=" not in source, "connection options come from the shared argument spec"
