@@ -28,11 +28,11 @@ test: pytest contract changelog lint sanity next
 
 # Unit and integration tests (the integration tests run ansible-playbook against the simulator).
 pytest: venv
-	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 
-# Replays the real server's transcripts against the simulator; prints the fidelity line.
+# The simulator: its own behaviours, then the replay of the real server's transcripts (prints the fidelity line).
 contract: venv
-	$(BIN)/python -m pytest tests/contract
+	$(BIN)/python -m pytest tests/simulator tests/contract
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
@@ -55,9 +55,9 @@ endif
 next-run:
 	test -f $(VENV)/.installed || { $(PYTHON) -m venv $(VENV) && \
 	  $(BIN)/python -m pip install --quiet --upgrade pip && \
-	  $(BIN)/python -m pip install --quiet -r requirements.txt "ansible-core>=2.20" pytest pytest-ansible pytest-xdist && \
+	  $(BIN)/python -m pip install --quiet -r requirements.txt "ansible-core>=2.20" pytest pytest-ansible pytest-xdist ansible-builder && \
 	  touch $(VENV)/.installed; }
-	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 	$(BIN)/python hacking/ansible_test_offline_pip.py
 	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
