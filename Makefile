@@ -1,7 +1,7 @@
 # Two commands for a newcomer: `make demo` and `make test`. CI runs `make test` (.ci/run).
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PYTHON ?= $(or $(shell hacking/find-python.sh 3.11),$(shell command -v python3))
 # A newer ansible-core is tested too where an interpreter for it exists on the machine.
-NEXT_PYTHON ?= $(shell command -v python3.12 || true)
+NEXT_PYTHON ?= $(shell hacking/find-python.sh 3.12 3.13)
 VENV ?= .venv
 NEXT_VENV ?= .venv-next
 BIN := $(VENV)/bin
@@ -46,7 +46,7 @@ sanity: venv
 
 next:
 ifeq ($(NEXT_PYTHON),)
-	@echo "next: no python3.12 on this machine, newer ansible-core not tested"
+	@echo "next: no Python 3.12 or 3.13 on this machine, newer ansible-core not tested"
 else
 	$(MAKE) VENV=$(NEXT_VENV) PYTHON=$(NEXT_PYTHON) next-run
 endif
@@ -59,7 +59,7 @@ next-run:
 	  touch $(VENV)/.installed; }
 	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 	$(BIN)/python hacking/ansible_test_offline_pip.py
-	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 clean:
 	rm -rf .build collections tests/output .pytest_cache

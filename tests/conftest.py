@@ -59,6 +59,57 @@ class PlaybookRun:
         return "PlaybookRun(rc=%s)\n%s\n%s" % (self.rc, self.stdout[-4000:], self.stderr[-2000:])
 
 
+class ModuleRun:
+    """One ad-hoc module run at -vvv: its result, its output, and the requests it sent."""
+
+    def __init__(self, completed, requests):
+        self.rc = completed.returncode
+        self.output = completed.stdout + completed.stderr
+        self.requests = requests
+        self.reads = [r["procedure"] for r in requests if r["method"] == "GET"]
+        self.writes = [r["procedure"] for r in requests if r["method"] == "POST"]
+        match = re.search(r"^localhost \| (SUCCESS|CHANGED|FAILED!) => ", completed.stdout, re.M)
+        self.result = json.JSONDecoder().raw_decode(completed.stdout[match.end():])[0] if match else {}
+        self.changed = self.result.get("changed")
+        self.failed = bool(self.result.get("failed")) or self.rc != 0
+
+    def __repr__(self):
+        return "ModuleRun(rc=%s, reads=%s, writes=%s)\n%s" % (self.rc, self.reads, self.writes, self.output[-6000:])
+
+
+def ansible_env(tmp_path, extra=None):
+    """The environment of an ansible command: this venv, no stray DOKPLOY_* settings."""
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("DOKPLOY_"))
+    env.update({
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        "HOME": str(tmp_path),
+        "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
+    })
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def run_module(sim, tmp_path):
+    """Run one module of the collection against the simulator, as ``ansible localhost -m``, at -vvv."""
+
+    def run(module, args, check=False, key=API_KEY):
+        command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-vvv", "--diff",
+                   "-m", "community.dokploy.%s" % module, "-a", json.dumps(args)]
+        if check:
+            command.append("--check")
+        env = ansible_env(tmp_path, {"DOKPLOY_URL": sim.base_url, "DOKPLOY_API_KEY": key})
+        sim.reset_log()
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+        return ModuleRun(completed, sim.requests())
+
+    return run
+
+
 @pytest.fixture
 def run_playbook(tmp_path):
     """Run a playbook of tests/integration/playbooks with ansible-playbook; returns a PlaybookRun."""
@@ -69,21 +120,7 @@ def run_playbook(tmp_path):
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
         command += list(args)
-        full_env = dict(os.environ)
-        for name_ in list(full_env):
-            if name_.startswith("DOKPLOY_"):
-                del full_env[name_]
-        full_env.update({
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-            "HOME": str(tmp_path),
-            "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
-        })
-        full_env.update(env or {})
-        completed = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600, check=False)
+        completed = subprocess.run(command, env=ansible_env(tmp_path, env), capture_output=True, text=True, timeout=600, check=False)
         return PlaybookRun(completed)
 
     return run

@@ -1428,14 +1428,15 @@ def serve(args):
         context.load_cert_chain(args.tls_cert, args.tls_key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         scheme = "https"
-    host, port = server.server_address[:2]
-    print(f"{scheme}://{host}:{port}", flush=True)
 
-    def stop(*_):
+    def stop(*_signal_args):
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # Handlers first: a client may signal as soon as it has read the URL.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    host, port = server.server_address[:2]
+    print(f"{scheme}://{host}:{port}", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Finding projects, environments and services by name or id, failing closed on duplicates.
+
+Dokploy names are not unique anywhere, so a name that matches more than one
+object is an error that lists the candidates' ids; every reference also
+accepts an id. One ``project.all`` answers most look-ups; databases have no
+name there, so their environment is read once with ``environment.one``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+
+# Service kind -> (list key in project.all / environment.one, id field, status field).
+SERVICE_KINDS = {
+    "application": ("applications", "applicationId", "applicationStatus"),
+    "compose": ("compose", "composeId", "composeStatus"),
+    "postgres": ("postgres", "postgresId", "applicationStatus"),
+    "mysql": ("mysql", "mysqlId", "applicationStatus"),
+    "mariadb": ("mariadb", "mariadbId", "applicationStatus"),
+    "mongo": ("mongo", "mongoId", "applicationStatus"),
+    "redis": ("redis", "redisId", "applicationStatus"),
+    "libsql": ("libsql", "libsqlId", "applicationStatus"),
+}
+DATABASE_KINDS = ("postgres", "mysql", "mariadb", "mongo", "redis")
+
+
+def pick(candidates, ref, id_field, what, option):
+    """The one candidate whose id or name is ``ref``; None when there is none.
+
+    An id wins over a name. Several candidates with that name is an error
+    listing their ids, so a playbook never acts on a guess.
+    """
+    for candidate in candidates:
+        if candidate.get(id_field) == ref:
+            return candidate
+    named = [c for c in candidates if c.get("name") == ref]
+    if len(named) > 1:
+        raise DokployError(
+            "option %s: %d %ss are named %r (ids: %s); give the id instead of the name"
+            % (option, len(named), what, ref, ", ".join(str(c.get(id_field)) for c in named)))
+    return named[0] if named else None
+
+
+class Tree:
+    """The organization as the API key sees it, read lazily and at most once per module run."""
+
+    def __init__(self, client):
+        self.client = client
+        self._projects = None
+        self._environments = {}
+
+    def projects(self):
+        if self._projects is None:
+            self._projects = self.client.query("project.all") or []
+        return self._projects
+
+    def project(self, ref, option="project"):
+        """The project named ``ref`` (or with that id), or None."""
+        return pick(self.projects(), ref, "projectId", "project", option)
+
+    def environment(self, project, ref=None, option="environment"):
+        """The project's environment named ``ref`` (or with that id); without ``ref`` the default one."""
+        environments = project.get("environments") or []
+        if ref is None:
+            defaults = [e for e in environments if e.get("isDefault")]
+            return defaults[0] if defaults else None
+        return pick(environments, ref, "environmentId", "environment", option)
+
+    def environment_details(self, environment_id):
+        """``environment.one``: every service of the environment with its name (and the description)."""
+        if environment_id not in self._environments:
+            self._environments[environment_id] = self.client.query("environment.one", environmentId=environment_id)
+        return self._environments[environment_id]
+
+    def services(self, environment, kind):
+        """The environment's services of ``kind``, each with its name."""
+        key, id_field, status_field = SERVICE_KINDS[kind]
+        listed = environment.get(key) or []
+        if any(not s.get("name") for s in listed):
+            listed = self.environment_details(environment["environmentId"]).get(key) or []
+        return listed
+
+    def service(self, environment, kind, ref, option):
+        """The environment's service of ``kind`` named ``ref`` (or with that id), or None."""
+        id_field = SERVICE_KINDS[kind][1]
+        return pick(self.services(environment, kind), ref, id_field, kind, option)

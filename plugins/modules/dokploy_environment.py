@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_environment
+short_description: Create, update and remove environments of a Dokploy project
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Makes sure an environment (C(staging), C(preview)...) exists in a project with the given description, or does
+    not exist.
+  - The project's default environment (C(production) in a new project) cannot be removed.
+  - Names are not unique in Dokploy; when several environments of the project have the name, the task fails
+    listing their ids, and O(name) accepts an id instead.
+options:
+  project:
+    description:
+      - Name or id of the project.
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the environment, or its id.
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the environment. V("") clears it.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the environment, V(absent) removes it with its services.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - community.dokploy.connection
+  - community.dokploy.attributes
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+"""
+
+EXAMPLES = r"""
+- name: A staging environment next to production
+  community.dokploy.dokploy_environment:
+    project: acme
+    name: staging
+    description: Tested here before production
+
+- name: Remove the preview environment
+  community.dokploy.dokploy_environment:
+    project: acme
+    name: preview
+    state: absent
+"""
+
+RETURN = r"""
+environment:
+  description: The environment as Dokploy returns it (C(environment.one)), secrets masked; empty when absent or in
+    check mode before creation.
+  returned: always
+  type: dict
+  sample: {environmentId: iMMCBecoQS0xfyOfjQLNX, name: staging, description: Tested here, isDefault: false}
+id:
+  description: The environment's id; null when it does not exist (yet).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
+
+
+class Environment(Resource):
+    kind = "environment"
+    result_key = "environment"
+    id_field = "environmentId"
+    read_procedure = "environment.one"
+    create_procedure = "environment.create"
+    delete_procedure = "environment.remove"
+    writers = {"update": ("environment.update", ())}
+    fields = (
+        Field("name", "name", writer=None),
+        # environment.create/update refuse null: "" clears.
+        Field("description", "description", to_api=lambda value, option: value or ""),
+    )
+
+    def find(self):
+        self.project = self.tree.project(self.params["project"])
+        if self.project is None:
+            if self.params["state"] == "absent":
+                return None
+            raise DokployError("option project: no project is named %r or has that id" % self.params["project"])
+        listed = self.tree.environment(self.project, self.params["name"], option="name")
+        return self.tree.environment_details(listed["environmentId"]) if listed else None
+
+    def create_body(self, desired):
+        return dict(desired, projectId=self.project["projectId"])
+
+    def check_absent(self, current):
+        if current.get("isDefault"):
+            raise DokployError("option name: %r is the default environment of project %r, which Dokploy cannot "
+                               "remove; remove the project instead" % (current.get("name"), self.project.get("name")))
+
+
+def main():
+    dokploy = DokployModule(
+        argument_spec=dict(
+            project=dict(type="str", required=True),
+            name=dict(type="str", required=True),
+            description=dict(type="str"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+        supports_check_mode=True,
+    )
+    dokploy.run(Environment(dokploy).run)
+
+
+if __name__ == "__main__":
+    main()
