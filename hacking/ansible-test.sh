@@ -7,8 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1; shift
 # Outside the git checkout: inside it, ansible-test would list files with git and skip the ignored copy.
-venv_name=$(basename "$(dirname "$bindir")" | tr -c 'a-zA-Z0-9\n' _)
-dest="${TMPDIR:-/tmp}/community-dokploy-ansible-test/$venv_name/ansible_collections/community/dokploy"
+# One copy per checkout and venv, so that two checkouts can be tested at once.
+copy_name=$(printf '%s' "$root $bindir" | cksum | cut -d' ' -f1)
+dest="${TMPDIR:-/tmp}/community-dokploy-ansible-test/$copy_name/ansible_collections/community/dokploy"
 rm -rf "$dest" && mkdir -p "$dest"
 tar -C "$root" -cf - \
   --exclude ./.git --exclude ./.ansible --exclude './.venv*' --exclude ./.build --exclude ./tests/output \

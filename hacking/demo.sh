@@ -12,6 +12,7 @@ mkdir -p "$build"
 "$venv/bin/ansible-galaxy" collection install --force -p "$build/collections" "$build"/community-dokploy-*.tar.gz >/dev/null
 export ANSIBLE_COLLECTIONS_PATH="$root/$build/collections"
 
+rm -f "$build/simulator-state.json"  # every demo starts from an empty server
 key=dokploy-demo-key  # a local simulator: the key only has to match itself
 "$venv/bin/python" tests/simulator/dokploy_sim.py --host 127.0.0.1 --port 0 --api-key "$key" \
   --state "$build/simulator-state.json" > "$build/simulator.out" 2> "$build/simulator.err" &
@@ -24,12 +25,11 @@ done
 export DOKPLOY_URL=$(head -n 1 "$build/simulator.out")
 export DOKPLOY_API_KEY=$key
 echo "Dokploy simulator at $DOKPLOY_URL (state in $build/simulator-state.json)"
-"$venv/bin/python" hacking/demo_seed.py "$DOKPLOY_URL" "$DOKPLOY_API_KEY"
 
 export ANSIBLE_PYTHON_INTERPRETER="$root/$venv/bin/python" ANSIBLE_NOCOLOR=1
-echo "== first run"
-"$venv/bin/ansible-playbook" -i localhost, playbooks/demo.yml
-echo "== second run"
+echo "== first run: creates what is missing"
+"$venv/bin/ansible-playbook" -i localhost, --diff playbooks/demo.yml
+echo "== second run: everything is in place"
 "$venv/bin/ansible-playbook" -i localhost, playbooks/demo.yml | tee "$build/second-run.txt"
 if grep -Eq 'changed=[1-9]' "$build/second-run.txt"; then
   echo "FAIL: the second run changed something" >&2

@@ -23,7 +23,7 @@ def test_credential_type_injects_the_modules_environment_variables():
     parsed = [yaml.safe_load(block) for block in blocks]
     inputs = [b for b in parsed if "fields" in b][0]
     injectors = [b for b in parsed if "env" in b][0]
-    module_env = set(name for _, env_names in CONNECTION_OPTIONS.values() for name in env_names)
+    module_env = set(name for entry in CONNECTION_OPTIONS.values() for name in entry[1])
     assert set(injectors["env"]) <= module_env
     assert {"DOKPLOY_URL", "DOKPLOY_API_KEY"} <= set(injectors["env"])
     secret_fields = [f["id"] for f in inputs["fields"] if f.get("secret")]

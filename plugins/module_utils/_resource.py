@@ -12,7 +12,7 @@ procedures, and how to find the object. The base then
 * sends nothing in check mode, and nothing at all when nothing differs;
 * groups changed fields by the procedure that writes them, sending the
   untouched fields of Dokploy's all-fields ``save*`` procedures back as read;
-* builds ``diff`` with every secret shown as ``********``;
+* builds ``diff`` by option name, with every secret shown as ``********``;
 * reads the object back once after a write and returns it with secrets masked.
 """
 
@@ -189,8 +189,15 @@ class Resource:
             self.after = self.masked_fields(desired)
             if self.check_mode:
                 return None
-            object_id = self.after_create(self.write(self.create_procedure, self.create_body(desired)), desired)
-            return self.read(object_id)
+            on_create = set(f.api for f in self.fields if f.on_create)
+            body = self.create_body(dict((k, v) for k, v in desired.items() if k in on_create))
+            current = self.read(self.after_create(self.write(self.create_procedure, body), desired))
+            # What create does not take is written next, by the procedures that change it.
+            rest = self.changes(current, desired)
+            if rest:
+                self.update(current, rest)
+                current = self.read(current[self.id_field])
+            return current
         changes = self.changes(current, desired)
         if not changes:
             return current
@@ -250,18 +257,65 @@ class Resource:
         try:
             return self.client.mutate(procedure, body)
         except DokployError as exc:
-            if exc.status == 404 and self.id_field in body:
+            object_id = body.get(self.id_field)
+            # Dokploy answers 404 or a bare 400 ("Error updating ...") for an unknown id: tell which.
+            if object_id and exc.status in (400, 404) and not exc.field_errors and self.vanished(object_id):
                 raise DokployError("%s %s no longer exists: it was removed while this task ran (%s)"
-                                   % (self.kind, body[self.id_field], exc), status=404, code=exc.code,
+                                   % (self.kind, object_id, exc), status=404, code="NOT_FOUND",
                                    procedure=procedure)
             raise exc.with_option_names(dict((f.api, f.option) for f in self.fields))
+
+    def vanished(self, object_id):
+        try:
+            self.read(object_id)
+        except DokployError as exc:
+            return exc.status == 404
+        return False
+
+    def environment(self, create_missing=False):
+        """The environment the options ``project`` and ``environment`` name, or None when it does not exist.
+
+        With ``create_missing``, a missing project or environment is created (outside check mode) and
+        the change is reported; without it, a missing one is an error naming the option. For
+        ``state=absent`` a missing one just means there is nothing to remove.
+        """
+        absent = self.params.get("state") == "absent"
+        project = self.tree.project(self.params["project"])
+        if project is None:
+            if absent:
+                return None
+            if not create_missing:
+                raise DokployError("option project: no project is named %r or has that id"
+                                   % self.params["project"])
+            self.changed = True
+            self.extra["created_project"] = self.params["project"]
+            if self.check_mode:
+                return None
+            created = self.write("project.create", {"name": self.params["project"]})
+            project = dict(created["project"], environments=[created["environment"]])
+        environment = self.tree.environment(project, self.params.get("environment"))
+        if environment is None:
+            if absent:
+                return None
+            if not create_missing:
+                raise DokployError("option environment: project %r has no environment named %r or with that id"
+                                   % (project.get("name"), self.params.get("environment")))
+            self.changed = True
+            self.extra["created_environment"] = self.params["environment"]
+            if self.check_mode:
+                return None
+            environment = self.write("environment.create", {"name": self.params["environment"],
+                                                            "projectId": project["projectId"]})
+        return environment
 
     def identity(self, current):
         return dict((k, current.get(k)) for k in (self.id_field, "name") if k in current)
 
     def masked_fields(self, values):
+        """API values as the diff shows them: by option name, secrets masked."""
+        options = dict((f.api, f.option) for f in self.fields)
         secrets = set(f.api for f in self.fields if f.secret) | SECRET_KEYS
-        return mask(values, secrets)
+        return dict((options.get(api, api), mask({api: value}, secrets)[api]) for api, value in values.items())
 
     def result(self, current):
         result = dict(changed=self.changed, diff=dict(before=self.before, after=self.after))

@@ -104,22 +104,12 @@ projects:
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-
-# The service lists of an environment: (key in project.all, kind, id field, status field).
-SERVICE_LISTS = (
-    ("applications", "application", "applicationId", "applicationStatus"),
-    ("compose", "compose", "composeId", "composeStatus"),
-    ("postgres", "postgres", "postgresId", "applicationStatus"),
-    ("mysql", "mysql", "mysqlId", "applicationStatus"),
-    ("mariadb", "mariadb", "mariadbId", "applicationStatus"),
-    ("mongo", "mongo", "mongoId", "applicationStatus"),
-    ("redis", "redis", "redisId", "applicationStatus"),
-    ("libsql", "libsql", "libsqlId", "applicationStatus"),
-)
+from ansible_collections.community.dokploy.plugins.module_utils._tree import SERVICE_KINDS, Tree
 
 
 def read_tree(client, project=None):
-    projects = client.query("project.all") or []
+    tree = Tree(client)
+    projects = tree.projects()
     if project:
         projects = [p for p in projects if project in (p.get("projectId"), p.get("name"))]
     return [
@@ -127,30 +117,22 @@ def read_tree(client, project=None):
             "id": p.get("projectId"),
             "name": p.get("name"),
             "description": p.get("description"),
-            "environments": [read_environment(client, e) for e in p.get("environments") or []],
+            "environments": [describe_environment(tree, e) for e in p.get("environments") or []],
         }
         for p in projects
     ]
 
 
-def read_environment(client, environment):
-    # project.all lists databases by id only; environment.one names them.
-    if any(not s.get("name") for entry in SERVICE_LISTS for s in environment.get(entry[0]) or []):
-        environment = client.query("environment.one", environmentId=environment["environmentId"])
-    services = []
-    for key, kind, id_field, status_field in SERVICE_LISTS:
-        for service in environment.get(key) or []:
-            services.append({
-                "kind": kind,
-                "id": service.get(id_field),
-                "name": service.get("name"),
-                "status": service.get(status_field),
-            })
+def describe_environment(tree, environment):
     return {
         "id": environment.get("environmentId"),
         "name": environment.get("name"),
         "is_default": bool(environment.get("isDefault")),
-        "services": services,
+        "services": [
+            {"kind": kind, "id": service.get(id_field), "name": service.get("name"), "status": service.get(status)}
+            for kind, (_key, id_field, status) in SERVICE_KINDS.items()
+            for service in tree.services(environment, kind)
+        ],
     }
 
 

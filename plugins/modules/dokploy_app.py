@@ -1,0 +1,301 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_app
+short_description: Create, update and remove Dokploy applications
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Makes sure an application exists in a project's environment with the given source, build and resources,
+    or does not exist.
+  - The source is either a Docker image (O(docker_image)) or a Git repository (O(git_url)).
+  - Only the options you set are compared and changed. The application is not deployed; deploying is a separate
+    step, for example from a handler that runs when this task changed something.
+  - Names are not unique in Dokploy; when several applications of the environment have the name, the task fails
+    listing their ids, and O(name) accepts an id instead. So do O(project) and O(environment).
+options:
+  project:
+    description:
+      - Name or id of the project.
+    type: str
+    required: true
+  environment:
+    description:
+      - Name or id of the environment. Defaults to the project's default environment.
+    type: str
+  create_project:
+    description:
+      - Create the project (and O(environment)) when it does not exist yet.
+    type: bool
+    default: false
+  name:
+    description:
+      - Name of the application, or its id.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the application, V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  description:
+    description:
+      - Description of the application.
+    type: str
+  docker_image:
+    description:
+      - Docker image to run, for example V(ghcr.io/acme/web:1.4.2). Makes the application's source a Docker image.
+    type: str
+  registry_url:
+    description:
+      - Registry of a private O(docker_image).
+    type: str
+  registry_username:
+    description:
+      - User name for the registry of a private O(docker_image).
+    type: str
+  registry_password:
+    description:
+      - Password for the registry of a private O(docker_image). Never printed.
+    type: str
+  git_url:
+    description:
+      - URL of a Git repository to build. Makes the application's source that repository. Requires O(git_branch).
+    type: str
+  git_branch:
+    description:
+      - Branch of O(git_url) to build.
+    type: str
+  git_build_path:
+    description:
+      - Directory of the repository to build.
+    type: str
+  build_type:
+    description:
+      - How Dokploy builds the source.
+    type: str
+    choices: [dockerfile, nixpacks, heroku_buildpacks, paketo_buildpacks, static, railpack]
+  dockerfile:
+    description:
+      - Path of the Dockerfile, with O(build_type=dockerfile).
+    type: str
+  docker_context_path:
+    description:
+      - Docker build context, with O(build_type=dockerfile).
+    type: str
+  docker_build_stage:
+    description:
+      - Target stage of a multi-stage Dockerfile.
+    type: str
+  command:
+    description:
+      - Command that overrides the image's.
+    type: str
+  replicas:
+    description:
+      - Number of replicas.
+    type: int
+  memory_limit:
+    description:
+      - Memory limit, in bytes or with a unit, for example V(512M) or V(1G).
+    type: str
+  memory_reservation:
+    description:
+      - Memory reservation, in bytes or with a unit, for example V(256M).
+    type: str
+  cpu_limit:
+    description:
+      - CPU limit in CPUs, for example V(0.5) (Dokploy stores nano-CPUs).
+    type: float
+  cpu_reservation:
+    description:
+      - CPU reservation in CPUs, for example V(0.25).
+    type: float
+  auto_deploy:
+    description:
+      - Whether Dokploy deploys on its own when the source changes (Git push, webhook).
+    type: bool
+extends_documentation_fragment:
+  - community.dokploy.connection
+  - community.dokploy.attributes
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+notes:
+  - The registry password is always compared with the one Dokploy holds, and changed when it differs.
+"""
+
+EXAMPLES = r"""
+- name: An application from a Docker image, creating the project if needed
+  community.dokploy.dokploy_app:
+    project: acme
+    name: web
+    docker_image: "ghcr.io/acme/site:{{ release }}"
+    replicas: 2
+    memory_limit: 512M
+    cpu_limit: 0.5
+    create_project: true
+  notify: Deploy web
+
+- name: An application built from Git with its Dockerfile
+  community.dokploy.dokploy_app:
+    project: acme
+    environment: staging
+    name: api
+    git_url: https://github.com/acme/api.git
+    git_branch: main
+    build_type: dockerfile
+    dockerfile: Dockerfile
+
+- name: Remove an application
+  community.dokploy.dokploy_app:
+    project: acme
+    name: old-web
+    state: absent
+"""
+
+RETURN = r"""
+app:
+  description: The application as Dokploy returns it (C(application.one)), with env vars, passwords and tokens
+    masked; empty when absent or in check mode before creation.
+  returned: always
+  type: dict
+  sample: {applicationId: LPX4BAwKyAihbwUQBwCGX, name: web, appName: app-web-sevzan, dockerImage: nginx:1.27,
+           sourceType: docker, replicas: 2, memoryLimit: "536870912", env: "********"}
+id:
+  description: The application's id; null when it does not exist (yet).
+  returned: always
+  type: str
+created_project:
+  description: Name of the project created on the way (O(create_project=true)).
+  returned: when a project was created
+  type: str
+created_environment:
+  description: Name of the environment created on the way (O(create_project=true)).
+  returned: when an environment was created
+  type: str
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import (
+    Field,
+    Resource,
+    cpus_to_api,
+    memory_to_api,
+)
+
+# Source kind (sourceType) -> the API field of the option that selects it.
+SOURCES = {"docker": "dockerImage", "git": "customGitUrl"}
+
+
+class App(Resource):
+    kind = "application"
+    result_key = "app"
+    id_field = "applicationId"
+    read_procedure = "application.one"
+    create_procedure = "application.create"
+    delete_procedure = "application.delete"
+    writers = {
+        "update": ("application.update", ()),
+        # Dokploy's save* procedures want every one of their fields: untouched ones go back as read.
+        "docker": ("application.saveDockerProvider", ("dockerImage", "username", "password", "registryUrl")),
+        "git": ("application.saveGitProvider", ("customGitUrl", "customGitBranch", "customGitBuildPath",
+                                                "watchPaths", "customGitSSHKeyId", "enableSubmodules")),
+        "build": ("application.saveBuildType", ("buildType", "dockerfile", "dockerContextPath", "dockerBuildStage",
+                                                "herokuVersion", "railpackVersion")),
+    }
+    fields = (
+        Field("name", "name", writer=None),
+        Field("description", "description"),
+        Field("docker_image", "dockerImage", writer="docker", on_create=False),
+        Field("registry_url", "registryUrl", writer="docker", on_create=False),
+        Field("registry_username", "username", writer="docker", on_create=False),
+        Field("registry_password", "password", writer="docker", secret=True, on_create=False),
+        Field("git_url", "customGitUrl", writer="git", on_create=False),
+        Field("git_branch", "customGitBranch", writer="git", on_create=False),
+        Field("git_build_path", "customGitBuildPath", writer="git", on_create=False),
+        Field("build_type", "buildType", writer="build", on_create=False),
+        Field("dockerfile", "dockerfile", writer="build", on_create=False),
+        Field("docker_context_path", "dockerContextPath", writer="build", on_create=False),
+        Field("docker_build_stage", "dockerBuildStage", writer="build", on_create=False),
+        Field("command", "command", on_create=False),
+        Field("replicas", "replicas", on_create=False),
+        Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
+        Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
+        Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
+        Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
+        Field("auto_deploy", "autoDeploy", on_create=False),
+    )
+
+    def validate(self):
+        if self.params["replicas"] is not None and self.params["replicas"] < 0:
+            raise DokployError("option replicas: must be 0 or more")
+        self.desired()  # converts sizes and CPUs, failing on the option at fault
+
+    def find(self):
+        create = self.params["create_project"] and self.params["state"] == "present"
+        self.env = self.environment(create_missing=create)
+        if self.env is None:
+            return None
+        listed = self.tree.service(self.env, "application", self.params["name"], option="name")
+        return self.read(listed["applicationId"]) if listed else None
+
+    def create_body(self, desired):
+        return dict(desired, environmentId=self.env["environmentId"])
+
+    def changes(self, current, desired):
+        changes = super(App, self).changes(current, desired)
+        # The same image (or repository) as stored still needs saving when the source is the other kind.
+        for source, api in SOURCES.items():
+            if api in desired and current.get("sourceType") != source:
+                changes[api] = desired[api]
+        return changes
+
+
+def main():
+    dokploy = DokployModule(
+        argument_spec=dict(
+            project=dict(type="str", required=True),
+            environment=dict(type="str"),
+            create_project=dict(type="bool", default=False),
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            description=dict(type="str"),
+            docker_image=dict(type="str"),
+            registry_url=dict(type="str"),
+            registry_username=dict(type="str"),
+            registry_password=dict(type="str", no_log=True),
+            git_url=dict(type="str"),
+            git_branch=dict(type="str"),
+            git_build_path=dict(type="str"),
+            build_type=dict(type="str", choices=["dockerfile", "nixpacks", "heroku_buildpacks", "paketo_buildpacks",
+                                                 "static", "railpack"]),
+            dockerfile=dict(type="str"),
+            docker_context_path=dict(type="str"),
+            docker_build_stage=dict(type="str"),
+            command=dict(type="str"),
+            replicas=dict(type="int"),
+            memory_limit=dict(type="str"),
+            memory_reservation=dict(type="str"),
+            cpu_limit=dict(type="float"),
+            cpu_reservation=dict(type="float"),
+            auto_deploy=dict(type="bool"),
+        ),
+        mutually_exclusive=[("docker_image", "git_url")],
+        required_by={"git_url": "git_branch", "registry_password": "docker_image",
+                     "registry_username": "docker_image", "registry_url": "docker_image"},
+        supports_check_mode=True,
+    )
+    dokploy.run(App(dokploy).run)
+
+
+if __name__ == "__main__":
+    main()

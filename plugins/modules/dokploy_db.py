@@ -1,0 +1,299 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_db
+short_description: Create, update and remove Dokploy databases of every engine
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Makes sure a PostgreSQL, MySQL, MariaDB, MongoDB or Redis database exists in a project's environment with the
+    given settings, or does not exist.
+  - Each engine's required options are checked before any request is sent.
+  - Names are not unique in Dokploy; when several databases of the engine in the environment have the name, the
+    task fails listing their ids, and O(name) accepts an id instead.
+options:
+  type:
+    description:
+      - The database engine.
+    type: str
+    required: true
+    choices: [postgres, mysql, mariadb, mongo, redis]
+  project:
+    description:
+      - Name or id of the project.
+    type: str
+    required: true
+  environment:
+    description:
+      - Name or id of the environment. Defaults to the project's default environment.
+    type: str
+  name:
+    description:
+      - Name of the database service, or its id.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the database, V(absent) removes it with its data.
+    type: str
+    choices: [present, absent]
+    default: present
+  description:
+    description:
+      - Description of the database service.
+    type: str
+  docker_image:
+    description:
+      - Image to run, for example V(postgres:16).
+      - Required to create V(mariadb) and V(mongo) databases, whose default images in Dokploy are not pullable tags.
+    type: str
+  database_name:
+    description:
+      - Name of the database inside the engine. Required to create V(postgres), V(mysql) and V(mariadb); not
+        used by V(mongo) and V(redis). Cannot be changed afterwards.
+    type: str
+  database_user:
+    description:
+      - User of the database. Required to create V(postgres), V(mysql), V(mariadb) and V(mongo); not used by
+        V(redis). Cannot be changed afterwards.
+    type: str
+  database_password:
+    description:
+      - Password of O(database_user) (of the default user for V(redis)). Required at create. Never printed.
+      - "Dokploy only accepts letters, digits and C(@#%^&*()_+-=[]{}|;:,.<>?~`): other characters are refused
+        before any request."
+    type: str
+  database_root_password:
+    description:
+      - Root password, for V(mysql) and V(mariadb) only. Never printed. Same character rule as O(database_password).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets the passwords only when the database is created.
+      - V(always) also changes them when they differ from what Dokploy holds. On a database that has already run,
+        the change goes through Dokploy's C(changePassword), which alters the user in the running database;
+        on one that never ran, only the stored setting changes (it is what the database starts with).
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  command:
+    description:
+      - Command that overrides the image's.
+    type: str
+  external_port:
+    description:
+      - Port on the Dokploy host that exposes the database outside Dokploy's network.
+      - Setting or changing it makes Dokploy redeploy the database at once; the result says so in RV(redeployed).
+    type: int
+  memory_limit:
+    description:
+      - Memory limit, in bytes or with a unit, for example V(512M) or V(1G).
+    type: str
+  memory_reservation:
+    description:
+      - Memory reservation, in bytes or with a unit.
+    type: str
+  cpu_limit:
+    description:
+      - CPU limit in CPUs, for example V(0.5).
+    type: float
+  cpu_reservation:
+    description:
+      - CPU reservation in CPUs.
+    type: float
+extends_documentation_fragment:
+  - community.dokploy.connection
+  - community.dokploy.attributes
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+"""
+
+EXAMPLES = r"""
+- name: A PostgreSQL database for the shop
+  community.dokploy.dokploy_db:
+    type: postgres
+    project: acme
+    name: db
+    docker_image: postgres:16
+    database_name: shop
+    database_user: shop
+    database_password: "{{ vault_shop_db_password }}"
+    memory_limit: 1G
+
+- name: A MariaDB with a pinned image and a root password
+  community.dokploy.dokploy_db:
+    type: mariadb
+    project: acme
+    name: legacy
+    docker_image: mariadb:11
+    database_name: legacy
+    database_user: legacy
+    database_password: "{{ vault_legacy_password }}"
+    database_root_password: "{{ vault_legacy_root_password }}"
+
+- name: Rotate a password in the running database
+  community.dokploy.dokploy_db:
+    type: postgres
+    project: acme
+    name: db
+    database_password: "{{ vault_new_password }}"
+    update_password: always
+"""
+
+RETURN = r"""
+database:
+  description: The database as Dokploy returns it (C(<type>.one)), passwords and env masked; empty when absent or in
+    check mode before creation.
+  returned: always
+  type: dict
+  sample: {postgresId: SuDxsEucGIyPt66ax6pfn, name: db, databaseName: shop, databaseUser: shop,
+           databasePassword: "********", dockerImage: postgres:16, applicationStatus: idle}
+id:
+  description: The database's id; null when it does not exist (yet).
+  returned: always
+  type: str
+redeployed:
+  description: Whether Dokploy redeployed the database because O(external_port) changed.
+  returned: always
+  type: bool
+password_changed_in_database:
+  description: Whether a password was changed inside the running database (C(changePassword)).
+  returned: always
+  type: bool
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import (
+    Field,
+    Resource,
+    check_password,
+    cpus_to_api,
+    memory_to_api,
+)
+
+# Engine -> the options its create requires, and the options it does not know at all.
+ENGINES = {
+    "postgres": {"required": ("database_name", "database_user", "database_password"),
+                 "unsupported": ("database_root_password",)},
+    "mysql": {"required": ("database_name", "database_user", "database_password"), "unsupported": ()},
+    "mariadb": {"required": ("database_name", "database_user", "database_password", "docker_image"),
+                "unsupported": ()},
+    "mongo": {"required": ("database_user", "database_password", "docker_image"),
+              "unsupported": ("database_name", "database_root_password")},
+    "redis": {"required": ("database_password",),
+              "unsupported": ("database_name", "database_user", "database_root_password")},
+}
+PASSWORDS = {"databasePassword": "user", "databaseRootPassword": "root"}
+
+
+class Database(Resource):
+    kind = "database"
+    result_key = "database"
+    fields = (
+        Field("name", "name", writer=None),
+        Field("description", "description"),
+        Field("docker_image", "dockerImage"),
+        Field("database_name", "databaseName", writer=None),
+        Field("database_user", "databaseUser", writer=None),
+        Field("database_password", "databasePassword", secret=True, to_api=check_password),
+        Field("database_root_password", "databaseRootPassword", secret=True, to_api=check_password),
+        Field("command", "command", on_create=False),
+        Field("external_port", "externalPort", writer="external", on_create=False),
+        Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
+        Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
+        Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
+        Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
+    )
+
+    def __init__(self, dokploy):
+        super(Database, self).__init__(dokploy)
+        self.engine = self.params["type"]
+        self.id_field = "%sId" % self.engine
+        self.read_procedure = "%s.one" % self.engine
+        self.create_procedure = "%s.create" % self.engine
+        self.delete_procedure = "%s.remove" % self.engine
+        self.writers = {
+            "update": ("%s.update" % self.engine, ()),
+            "external": ("%s.saveExternalPort" % self.engine, ()),
+        }
+        self.extra = {"redeployed": False, "password_changed_in_database": False}
+
+    def validate(self):
+        engine = ENGINES[self.engine]
+        for option in engine["unsupported"]:
+            if self.params[option] is not None:
+                raise DokployError("option %s: a %s database has no such setting" % (option, self.engine))
+        port = self.params["external_port"]
+        if port is not None and not 1 <= port <= 65535:
+            raise DokployError("option external_port: %d is not a port number (1-65535)" % port)
+        self.desired()  # converts sizes, CPUs and checks passwords, failing on the option at fault
+
+    def find(self):
+        self.env = self.environment()
+        if self.env is None:
+            return None
+        listed = self.tree.service(self.env, self.engine, self.params["name"], option="name")
+        return self.read(listed[self.id_field]) if listed else None
+
+    def create_body(self, desired):
+        return dict(desired, environmentId=self.env["environmentId"])
+
+    def present(self, current):
+        missing = [o for o in ENGINES[self.engine]["required"] if self.params[o] is None]
+        if current is None and missing:
+            # Refused before anything is sent, in check mode too: the create would fail.
+            raise DokployError("option %s: required to create a %s database" % (missing[0], self.engine))
+        return super(Database, self).present(current)
+
+    def update(self, current, changes):
+        """Passwords of a database that has run change in the database itself, the rest as declared."""
+        has_run = current.get("applicationStatus") not in (None, "idle")
+        for api, user_type in PASSWORDS.items():
+            if api in changes and has_run:
+                body = {self.id_field: current[self.id_field], "password": changes.pop(api)}
+                if self.engine in ("mysql", "mariadb"):
+                    body["type"] = user_type
+                self.write("%s.changePassword" % self.engine, body)
+                self.extra["password_changed_in_database"] = True
+        if "externalPort" in changes:
+            self.extra["redeployed"] = True
+        super(Database, self).update(current, changes)
+
+
+def main():
+    dokploy = DokployModule(
+        argument_spec=dict(
+            type=dict(type="str", required=True, choices=sorted(ENGINES)),
+            project=dict(type="str", required=True),
+            environment=dict(type="str"),
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            description=dict(type="str"),
+            docker_image=dict(type="str"),
+            database_name=dict(type="str"),
+            database_user=dict(type="str"),
+            database_password=dict(type="str", no_log=True),
+            database_root_password=dict(type="str", no_log=True),
+            update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
+            command=dict(type="str"),
+            external_port=dict(type="int"),
+            memory_limit=dict(type="str"),
+            memory_reservation=dict(type="str"),
+            cpu_limit=dict(type="float"),
+            cpu_reservation=dict(type="float"),
+        ),
+        supports_check_mode=True,
+    )
+    dokploy.run(Database(dokploy).run)
+
+
+if __name__ == "__main__":
+    main()

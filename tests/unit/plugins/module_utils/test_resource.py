@@ -1,0 +1,121 @@
+"""The resource base's pure parts: conversions, comparison, masking, and a vanished object."""
+
+import pytest
+
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import (
+    Field,
+    Resource,
+    check_password,
+    cpus_to_api,
+    mask,
+    memory_to_api,
+    same,
+)
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("512M", "536870912"), ("1G", "1073741824"), ("1g", "1073741824"), ("268435456", "268435456"),
+    (268435456, "268435456"), ("256Mi", "268435456"), ("1.5G", "1610612736"), ("64k", "65536"),
+])
+def test_memory_sizes(given, expected):
+    assert memory_to_api(given, "memory_limit") == expected
+
+
+@pytest.mark.parametrize("bad", ["lots", "12X", "", "-1G", "0"])
+def test_bad_memory_sizes_name_the_option(bad):
+    with pytest.raises(DokployError, match="^option memory_limit: "):
+        memory_to_api(bad, "memory_limit")
+
+
+@pytest.mark.parametrize("given, expected", [(0.5, "500000000"), ("2", "2000000000"), (0.25, "250000000")])
+def test_cpus_become_nano_cpus(given, expected):
+    assert cpus_to_api(given, "cpu_limit") == expected
+
+
+@pytest.mark.parametrize("bad", ["half", 0, -1])
+def test_bad_cpus_name_the_option(bad):
+    with pytest.raises(DokployError, match="^option cpu_limit: "):
+        cpus_to_api(bad, "cpu_limit")
+
+
+@pytest.mark.parametrize("password", ["s3cret-Pass_1", "a@b#c%d^e&f*(g)[h]{i}|j;k:l,m.n<o>p?q~r`"])
+def test_passwords_dokploy_accepts(password):
+    assert check_password(password, "database_password") == password
+
+
+@pytest.mark.parametrize("password", ["with space", "dollar$", "bang!", "quote'", 'dq"', "slash/", "back\\"])
+def test_passwords_dokploy_refuses_are_refused_without_echo(password):
+    with pytest.raises(DokployError) as caught:
+        check_password(password, "database_password")
+    assert str(caught.value).startswith("option database_password: ")
+    assert password not in str(caught.value)
+
+
+@pytest.mark.parametrize("current, wanted, equal", [
+    (None, "", True), ("", None, True), (None, None, True), ([], None, True),
+    ("268435456", "268435456", True), (2, "2", True), (3000, 3000, True),
+    (True, True, True), (False, None, False), (True, "true", False), ("a", "b", False), (0, "", False),
+])
+def test_same(current, wanted, equal):
+    assert same(current, wanted) is equal
+
+
+def test_mask_hides_secrets_at_any_depth_and_keeps_empty_ones_visible():
+    answer = {"name": "web", "env": "A=1", "password": None, "buildSecrets": "",
+              "security": [{"username": "u", "password": "p"}], "environment": {"env": "B=2", "name": "prod"}}
+    assert mask(answer) == {"name": "web", "env": "********", "password": None, "buildSecrets": "",
+                            "security": [{"username": "u", "password": "********"}],
+                            "environment": {"env": "********", "name": "prod"}}
+
+
+class FakeClient:
+    """Answers reads from a dict; every write fails as Dokploy does for an id it does not know."""
+
+    def __init__(self, objects, write_error):
+        self.objects = objects
+        self.write_error = write_error
+
+    def query(self, procedure, **params):
+        object_id = list(params.values())[0]
+        if object_id not in self.objects:
+            raise DokployError("%s: HTTP 404 NOT_FOUND: not found" % procedure, status=404, code="NOT_FOUND")
+        return self.objects[object_id]
+
+    def mutate(self, procedure, body):
+        raise self.write_error
+
+
+class FakeModule:
+    check_mode = False
+
+
+class FakeDokploy:
+    def __init__(self, client):
+        self.client = client
+        self.params = {"name": "web", "description": "x", "state": "present"}
+        self.module = FakeModule()
+
+
+class Thing(Resource):
+    kind = "application"
+    result_key = "app"
+    id_field = "applicationId"
+    read_procedure = "application.one"
+    writers = {"update": ("application.update", ())}
+    fields = (Field("name", "name", writer=None), Field("description", "description"))
+
+
+def test_an_object_removed_between_read_and_write_is_named():
+    error = DokployError("application.update: HTTP 400 BAD_REQUEST: Error updating application", status=400)
+    thing = Thing(FakeDokploy(FakeClient({}, error)))
+    with pytest.raises(DokployError, match="^application app-1 no longer exists: it was removed while this task ran"):
+        thing.update({"applicationId": "app-1", "description": "old"}, {"description": "x"})
+
+
+def test_a_400_on_an_existing_object_names_the_options_at_fault():
+    error = DokployError("application.update: Input validation failed", status=400,
+                         field_errors={"description": ["Too long"]})
+    thing = Thing(FakeDokploy(FakeClient({"app-1": {"applicationId": "app-1"}}, error)))
+    with pytest.raises(DokployError, match="^option description: Too long$"):
+        thing.update({"applicationId": "app-1", "description": "old"}, {"description": "x"})
