@@ -22,7 +22,8 @@ for _ in $(seq 100); do
   [ -s "$build/simulator.out" ] && break
   sleep 0.1
 done
-export DOKPLOY_URL=$(head -n 1 "$build/simulator.out")
+DOKPLOY_URL=$(head -n 1 "$build/simulator.out")
+export DOKPLOY_URL
 export DOKPLOY_API_KEY=$key
 echo "Dokploy simulator at $DOKPLOY_URL (state in $build/simulator-state.json)"
 
