@@ -13,6 +13,6 @@ dest="${TMPDIR:-/tmp}/community-dokploy-ansible-test/$copy_name/ansible_collecti
 rm -rf "$dest" && mkdir -p "$dest"
 tar -C "$root" -cf - \
   --exclude ./.git --exclude ./.ansible --exclude './.venv*' --exclude ./.build --exclude ./tests/output \
-  --exclude .pytest_cache --exclude ./collections --exclude __pycache__ . | tar -C "$dest" -xf -
+  --exclude .pytest_cache --exclude ./.hypothesis --exclude ./collections --exclude __pycache__ . | tar -C "$dest" -xf -
 cd "$dest"
 PATH="$bindir:$PATH" "$bindir/python" "$bindir/ansible-test" "$@"

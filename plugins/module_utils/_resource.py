@@ -23,7 +23,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import SECRET_MASK, DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._tree import Tree
+from ansible_collections.community.dokploy.plugins.module_utils._tree import Tree, delete_request
 
 # API fields whose values are secrets wherever they appear in an answer.
 SECRET_KEYS = frozenset([
@@ -307,6 +307,23 @@ class Resource:
             environment = self.write("environment.create", {"name": self.params["environment"],
                                                             "projectId": project["projectId"]})
         return environment
+
+    def remove_services(self, environments, what):
+        """Before removing a project or environment: each service through its own delete, or an error.
+
+        Dokploy refuses to remove an environment that holds services, and removing a project only drops
+        database rows, leaving containers and routes behind; its own service deletes clean those up.
+        """
+        services = [s for environment in environments for s in self.tree.all_services(environment)]
+        if not services:
+            return
+        if not self.params.get("force"):
+            raise DokployError("option force: %s still holds %d services (%s); set force: true to remove them "
+                               "with it" % (what, len(services), ", ".join("%s %s" % (k, n) for k, _i, n in services)))
+        self.extra["removed_services"] = ["%s %s" % (kind, name) for kind, _id, name in services]
+        if not self.check_mode:
+            for kind, service_id, _name in services:
+                self.write(*delete_request(kind, service_id))
 
     def identity(self, current):
         return dict((k, current.get(k)) for k in (self.id_field, "name") if k in current)

@@ -30,6 +30,15 @@ SERVICE_KINDS = {
 DATABASE_KINDS = ("postgres", "mysql", "mariadb", "mongo", "redis")
 
 
+def delete_request(kind, service_id):
+    """The procedure and body that remove one service with Dokploy's own cleanup (containers, routes)."""
+    if kind == "application":
+        return "application.delete", {"applicationId": service_id}
+    if kind == "compose":
+        return "compose.delete", {"composeId": service_id, "deleteVolumes": False}
+    return "%s.remove" % kind, {"%sId" % kind: service_id}
+
+
 def pick(candidates, ref, id_field, what, option):
     """The one candidate whose id or name is ``ref``; None when there is none.
 
@@ -85,6 +94,11 @@ class Tree:
         if any(not s.get("name") for s in listed):
             listed = self.environment_details(environment["environmentId"]).get(key) or []
         return listed
+
+    def all_services(self, environment):
+        """(kind, id, name) of every service of the environment."""
+        return [(kind, service.get(SERVICE_KINDS[kind][1]), service.get("name"))
+                for kind in SERVICE_KINDS for service in self.services(environment, kind)]
 
     def service(self, environment, kind, ref, option):
         """The environment's service of ``kind`` named ``ref`` (or with that id), or None."""

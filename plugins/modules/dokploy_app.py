@@ -290,7 +290,8 @@ def main():
             auto_deploy=dict(type="bool"),
         ),
         mutually_exclusive=[("docker_image", "git_url")],
-        required_by={"git_url": "git_branch", "registry_password": "docker_image",
+        required_by={"git_url": "git_branch", "git_branch": "git_url", "git_build_path": "git_url",
+                     "registry_password": "docker_image",
                      "registry_username": "docker_image", "registry_url": "docker_image"},
         supports_check_mode=True,
     )

@@ -42,7 +42,8 @@ options:
     required: true
   state:
     description:
-      - V(present) creates or updates the database, V(absent) removes it with its data.
+      - V(present) creates or updates the database, V(absent) removes it. Dokploy removes the service but leaves
+        its data volume on the host.
     type: str
     choices: [present, absent]
     default: present
@@ -78,9 +79,11 @@ options:
   update_password:
     description:
       - V(on_create) sets the passwords only when the database is created.
-      - V(always) also changes them when they differ from what Dokploy holds. On a database that has already run,
-        the change goes through Dokploy's C(changePassword), which alters the user in the running database;
-        on one that never ran, only the stored setting changes (it is what the database starts with).
+      - V(always) also changes them when they differ from what Dokploy holds. On a database that has run (status
+        C(done), C(running) or C(error)), the change goes through Dokploy's C(changePassword), which alters the
+        user in the running database (a Redis database is then deployed again, so that its service starts with the
+        new password). On an C(idle) database only the stored setting changes, which is what a database that never
+        ran starts with; Dokploy also shows a stopped database as C(idle), so the module warns then.
     type: str
     choices: [always, on_create]
     default: on_create
@@ -160,7 +163,8 @@ id:
   returned: always
   type: str
 redeployed:
-  description: Whether Dokploy redeployed the database because O(external_port) changed.
+  description: Whether Dokploy redeployed the database, because O(external_port) changed or a Redis password was
+    changed in the running database.
   returned: always
   type: bool
 password_changed_in_database:
@@ -255,17 +259,28 @@ class Database(Resource):
 
     def update(self, current, changes):
         """Passwords of a database that has run change in the database itself, the rest as declared."""
+        # Dokploy keeps no deploy history for databases: "idle" is both "never ran" and "stopped".
         has_run = current.get("applicationStatus") not in (None, "idle")
-        for api, user_type in PASSWORDS.items():
-            if api in changes and has_run:
-                body = {self.id_field: current[self.id_field], "password": changes.pop(api)}
-                if self.engine in ("mysql", "mariadb"):
-                    body["type"] = user_type
-                self.write("%s.changePassword" % self.engine, body)
-                self.extra["password_changed_in_database"] = True
+        passwords = dict((api, changes.pop(api)) for api in list(PASSWORDS) if api in changes and has_run)
+        if not has_run and any(api in changes for api in PASSWORDS):
+            self.dokploy.module.warn(
+                "%s database %s is idle, so only the stored password changes, which is what it starts with if it "
+                "never ran; if it ran before and is stopped, start it and run this task again"
+                % (self.engine, current.get("name")))
+        super(Database, self).update(current, changes)
         if "externalPort" in changes:
             self.extra["redeployed"] = True
-        super(Database, self).update(current, changes)
+        for api, password in passwords.items():
+            body = {self.id_field: current[self.id_field], "password": password}
+            if self.engine in ("mysql", "mariadb"):
+                body["type"] = PASSWORDS[api]
+            self.write("%s.changePassword" % self.engine, body)
+            self.extra["password_changed_in_database"] = True
+        if passwords and self.engine == "redis":
+            # Redis takes the new password at run time only; its service starts with the old one until
+            # Dokploy deploys it again.
+            self.write("redis.deploy", {"redisId": current["redisId"]})
+            self.extra["redeployed"] = True
 
 
 def main():

@@ -18,6 +18,7 @@ description:
     port, HTTPS and certificate settings, or does not exist.
   - A domain is identified by its service, O(host) and O(path). Dokploy allows the same host and path twice on one
     service; the task then fails listing the domains' ids.
+  - A domain of a compose service takes effect at the stack's next deploy; RV(requires_redeploy) says so.
 options:
   project:
     description:
@@ -120,11 +121,22 @@ id:
   description: The domain's id; null when it does not exist (yet).
   returned: always
   type: str
+requires_redeploy:
+  description:
+    - Whether the change takes effect only at the compose stack's next deploy. Dokploy routes an application's
+      domain at once, but a compose service's domain through labels that its next deploy applies.
+  returned: always
+  type: bool
 """
+
+import re
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
+
+# RFC 1123 host names, as Dokploy's domain schema checks them (Let's Encrypt refuses underscores).
+HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
 
 # Target option -> (service kind, its id field, the procedure listing its domains, domainType).
 TARGETS = {
@@ -155,6 +167,10 @@ class Domain(Resource):
     )
 
     def validate(self):
+        if not HOSTNAME.match(self.params["host"]):
+            raise DokployError("option host: %r is not a host name Dokploy accepts: letters, digits and hyphens in "
+                               "dot-separated labels, without spaces, underscores, wildcards or a final dot"
+                               % self.params["host"])
         port = self.params["port"]
         if port is not None and not 1 <= port <= 65535:
             raise DokployError("option port: %d is not a port number (1-65535)" % port)
@@ -189,6 +205,12 @@ class Domain(Resource):
     def create_body(self, desired):
         _kind, id_field, _list_procedure, domain_type = TARGETS[self.target]
         return dict(desired, domainType=domain_type, **{id_field: self.service_id})
+
+    def run(self):
+        result = super(Domain, self).run()
+        # Dokploy routes a compose service through labels that only its next deploy applies.
+        result["requires_redeploy"] = self.target == "compose" and self.changed
+        return result
 
 
 def main():

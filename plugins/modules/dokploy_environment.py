@@ -36,10 +36,16 @@ options:
     type: str
   state:
     description:
-      - V(present) creates or updates the environment, V(absent) removes it with its services.
+      - V(present) creates or updates the environment, V(absent) removes it.
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - Dokploy refuses to remove an environment that holds services. With O(state=absent) and O(force=true),
+        each service is removed first through its own delete (databases' data volumes stay on the host).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - community.dokploy.connection
   - community.dokploy.attributes
@@ -71,6 +77,11 @@ id:
   description: The environment's id; null when it does not exist (yet).
   returned: always
   type: str
+removed_services:
+  description: The services removed (or, in check mode, to be removed) with the environment, as C(kind name).
+  returned: when O(force=true) removed services
+  type: list
+  elements: str
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
@@ -108,6 +119,7 @@ class Environment(Resource):
         if current.get("isDefault"):
             raise DokployError("option name: %r is the default environment of project %r, which Dokploy cannot "
                                "remove; remove the project instead" % (current.get("name"), self.project.get("name")))
+        self.remove_services([current], "environment %r" % current.get("name"))
 
 
 def main():
@@ -117,6 +129,7 @@ def main():
             name=dict(type="str", required=True),
             description=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            force=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )

@@ -36,8 +36,9 @@ options:
     default: present
   force:
     description:
-      - Removing a project removes every environment and service in it.
-      - With O(state=absent), a project that still holds services is only removed when O(force=true).
+      - With O(state=absent), a project that still holds services is only removed when O(force=true); each service
+        is then removed first through its own delete, which stops its containers and routes (removing only the
+        project would leave them running). Databases' data volumes stay on the host.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -71,12 +72,15 @@ id:
   returned: always
   type: str
   sample: CMef0382_J0a5XIYOSdsr
+removed_services:
+  description: The services removed (or, in check mode, to be removed) with the project, as C(kind name).
+  returned: when O(force=true) removed services
+  type: list
+  elements: str
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._tree import SERVICE_KINDS
 
 
 class Project(Resource):
@@ -103,11 +107,7 @@ class Project(Resource):
         return created["project"]["projectId"]
 
     def check_absent(self, current):
-        services = sum(len(e.get(key) or []) for e in current.get("environments") or []
-                       for key, _id, _status in SERVICE_KINDS.values())
-        if services and not self.params["force"]:
-            raise DokployError("option force: project %r still holds %d services; removing it removes them "
-                               "too, so set force: true to remove it" % (current.get("name"), services))
+        self.remove_services(current.get("environments") or [], "project %r" % current.get("name"))
 
 
 def main():

@@ -228,3 +228,43 @@ def test_domain_bad_input_is_refused_before_any_request(run_module, args, messag
     refused = run_module("dokploy_domain", dict({"project": "p", "app": "web", "host": "h.example"}, **args))
     assert refused.failed and refused.requests == [], refused
     assert message in refused.result["msg"]
+
+
+@pytest.mark.parametrize("host", [" padded.example", "under_score.example", "*.wild.example", "dot.example."])
+def test_domain_hosts_dokploy_refuses_are_refused_before_any_request(run_module, host):
+    refused = run_module("dokploy_domain", {"project": "p", "app": "web", "host": host})
+    assert refused.failed and refused.requests == [], refused
+    assert refused.result["msg"].startswith("option host: ")
+
+
+def test_compose_domains_say_they_need_a_redeploy(sim, run_module, project):
+    client = DokployClient(sim.base_url, API_KEY)
+    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"]})
+    args = {"project": project, "compose": "stack", "service_name": "web", "host": "stack.example.test"}
+    assert run_module("dokploy_domain", args).result["requires_redeploy"] is True
+    assert run_module("dokploy_domain", args).result["requires_redeploy"] is False
+
+
+def test_git_options_need_git_url(run_module, project):
+    refused = run_module("dokploy_app", {"project": project, "name": "web", "git_branch": "main"})
+    assert refused.failed and refused.requests == [], refused
+    assert "missing parameter(s) required by 'git_branch': git_url" in refused.result["msg"]
+
+
+def test_redis_password_change_in_a_running_database_redeploys(sim, run_module, project):
+    args = dict(ENGINE_ARGS["redis"], type="redis", project=project, name="cache", database_password=DB_PASSWORD)
+    created = run_module("dokploy_db", args)
+    DokployClient(sim.base_url, API_KEY).mutate("redis.deploy", {"redisId": created.result["id"]})
+    changed = run_module("dokploy_db", dict(args, database_password="new-Redis-3", update_password="always"))
+    assert changed.writes == ["redis.changePassword", "redis.deploy"], changed
+    assert changed.result["redeployed"] is True and changed.result["password_changed_in_database"] is True
+    assert_no_secret(changed, ["new-Redis-3", DB_PASSWORD])
+
+
+def test_idle_database_password_change_warns(run_module, project):
+    args = dict(ENGINE_ARGS["postgres"], type="postgres", project=project, name="db", database_password=DB_PASSWORD)
+    run_module("dokploy_db", args)
+    changed = run_module("dokploy_db", dict(args, database_password="other-Pass-2", update_password="always"))
+    assert changed.writes == ["postgres.update"], changed
+    assert "[WARNING]: postgres database db is idle, so only the stored password changes" in changed.output

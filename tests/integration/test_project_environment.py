@@ -25,7 +25,8 @@ def test_project_with_services_needs_force(sim, run_module):
     assert refused.failed and refused.writes == [], refused
     assert "option force: project %r still holds 1 services" % name in refused.result["msg"]
     forced = run_module("dokploy_project", {"name": name, "state": "absent", "force": True})
-    assert forced.changed is True and forced.writes == ["project.remove"], forced
+    assert forced.changed is True and forced.writes == ["application.delete", "project.remove"], forced
+    assert forced.result["removed_services"] == ["application web"]
 
 
 def test_duplicate_project_names_fail_closed_and_ids_work(sim, run_module):
@@ -57,6 +58,22 @@ def test_default_environment_cannot_be_removed(run_module):
     refused = run_module("dokploy_environment", {"project": project, "name": "production", "state": "absent"})
     assert refused.failed and refused.writes == [], refused
     assert "is the default environment of project" in refused.result["msg"]
+
+
+def test_environment_with_services_needs_force(sim, run_module):
+    project = unique("envproj")
+    run_module("dokploy_project", {"name": project})
+    created = run_module("dokploy_environment", {"project": project, "name": "staging"})
+    client = DokployClient(sim.base_url, API_KEY)
+    client.mutate("redis.create", {"name": "cache", "environmentId": created.result["id"], "databasePassword": "pw-1"})
+    args = {"project": project, "name": "staging", "state": "absent"}
+    refused = run_module("dokploy_environment", args)
+    assert refused.failed and refused.writes == [], refused
+    assert "option force: environment 'staging' still holds 1 services (redis cache)" in refused.result["msg"]
+    dry = run_module("dokploy_environment", dict(args, force=True), check=True)
+    assert dry.changed is True and dry.writes == [] and dry.result["removed_services"] == ["redis cache"], dry
+    forced = run_module("dokploy_environment", dict(args, force=True))
+    assert forced.writes == ["redis.remove", "environment.remove"], forced
 
 
 def test_environment_of_a_missing_project(run_module):

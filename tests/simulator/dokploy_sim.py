@@ -596,6 +596,9 @@ def environment_remove(api, ctx, data):
     env = api.environment(ctx, data["environmentId"])
     if env["isDefault"]:
         raise bad_request("You cannot delete the default environment")
+    # Dokploy v0.30 (services/environment.ts, deleteEnvironment) refuses to drop services with the environment.
+    if any(api.store.where(kind, environmentId=env["environmentId"]) for kind in SERVICE_KINDS):
+        raise bad_request("Cannot delete environment: it has active services. Delete all services first.")
     remove_environment_tree(api, env)
     return env
 
@@ -1281,7 +1284,7 @@ class Simulator:
             except ValueError:
                 return 400, None, b"Invalid JSON"
         if schema is not None:
-            issues = zodlike.validate(schema, data)
+            issues = zodlike.validate(schema, data) or refinement_issues(procedure, data)
             if issues:
                 return 400, "application/json", encode(validation_error(procedure, issues))
             data = zodlike.apply_defaults(schema, data)
@@ -1305,6 +1308,26 @@ class Simulator:
 
 def encode(value):
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# Dokploy's domain schema checks the host beyond what openapi.json shows (db/validations/domain.ts).
+HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*"
+                      r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
+INVALID_HOSTNAME = ("Invalid domain name. Use only letters, numbers, hyphens and dots (e.g. example.com). "
+                    "Underscores are not allowed.")
+
+
+def refinement_issues(procedure, data):
+    host = data.get("host") if procedure in ("domain.create", "domain.update") and isinstance(data, dict) else None
+    if not isinstance(host, str) or not host:
+        return []
+    if host != host.strip():
+        message = "Domain name cannot have leading or trailing spaces"
+    elif not HOSTNAME.match(host):
+        message = INVALID_HOSTNAME
+    else:
+        return []
+    return [{"code": "custom", "path": ["host"], "message": message}]
 
 
 def validation_error(procedure, issues):
