@@ -6,7 +6,7 @@ VENV ?= .venv
 NEXT_VENV ?= .venv-next
 BIN := $(VENV)/bin
 
-.PHONY: help venv demo test pytest contract docs changelog lint sanity next clean
+.PHONY: help venv demo test pytest contract changelog lint sanity next next-run clean
 
 help:
 	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
@@ -26,8 +26,13 @@ demo: venv
 test: pytest contract changelog lint sanity next
 	@echo "make test: all checks passed"
 
+# The reference env parser, dotenv 16.4.5, for the differential tests of ours.
+DOTENV := .build/node/node_modules/dotenv/package.json
+$(DOTENV):
+	npm install --prefix .build/node --no-save --no-audit --no-fund --silent dotenv@16.4.5
+
 # Unit and integration tests (the integration tests run ansible-playbook against the simulator).
-pytest: venv
+pytest: venv $(DOTENV)
 	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 
 # The simulator: its own behaviours, then the replay of the real server's transcripts (prints the fidelity line).
@@ -52,10 +57,10 @@ else
 endif
 
 # Same checks on the newest ansible-core (needs Python 3.12+).
-next-run:
+next-run: $(DOTENV)
 	test -f $(VENV)/.installed || { $(PYTHON) -m venv $(VENV) && \
 	  $(BIN)/python -m pip install --quiet --upgrade pip && \
-	  $(BIN)/python -m pip install --quiet -r requirements.txt "ansible-core>=2.20" pytest pytest-ansible pytest-xdist ansible-builder && \
+	  $(BIN)/python -m pip install --quiet -r requirements.txt "ansible-core>=2.20" pytest pytest-ansible pytest-xdist hypothesis ansible-builder && \
 	  touch $(VENV)/.installed; }
 	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 	$(BIN)/python hacking/ansible_test_offline_pip.py

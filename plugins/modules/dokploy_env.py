@@ -154,7 +154,7 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import SECRET_MASK, DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._dotenv import duplicates, merge, parse
+from ansible_collections.community.dokploy.plugins.module_utils._dotenv import check_key, duplicates, merge, parse
 from ansible_collections.community.dokploy.plugins.module_utils._env import (
     TARGET_RULES,
     EnvTarget,
@@ -188,6 +188,8 @@ class EnvVars(EnvTarget):
             if value is None or isinstance(value, (dict, list)):
                 raise DokployError("option vars: the value of %s must be a string or a number" % key)
             wanted[str(key)] = to_text(value)
+        for key in wanted:
+            check_key(key)
         return wanted
 
     def run(self):
@@ -203,7 +205,7 @@ class EnvVars(EnvTarget):
         for key in duplicates(old):
             self.dokploy.module.warn("%s defines %s more than once; the last definition counts" % (self.label, key))
         self.changed = new != old
-        self.before, self.after = self.diff_text(old, changed), self.diff_text(new, changed)
+        self.before, self.after = self.diff_text(old, ()), self.diff_text(new, changed)
         if self.changed and not self.check_mode:
             self.save(current, new)
         return dict(changed=self.changed, diff=dict(before=self.before, after=self.after), target=self.label,
