@@ -22,15 +22,6 @@ description:
   - Names are not unique in Dokploy; when several applications of the environment have the name, the task fails
     listing their ids, and O(name) accepts an id instead. So do O(project) and O(environment).
 options:
-  project:
-    description:
-      - Name or id of the project.
-    type: str
-    required: true
-  environment:
-    description:
-      - Name or id of the environment. Defaults to the project's default environment.
-    type: str
   create_project:
     description:
       - Create the project (and O(environment)) when it does not exist yet.
@@ -125,6 +116,7 @@ options:
       - Whether Dokploy deploys on its own when the source changes (Git push, webhook).
     type: bool
 extends_documentation_fragment:
+  - community.dokploy.placement
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY

@@ -26,15 +26,6 @@ options:
     type: str
     required: true
     choices: [postgres, mysql, mariadb, mongo, redis]
-  project:
-    description:
-      - Name or id of the project.
-    type: str
-    required: true
-  environment:
-    description:
-      - Name or id of the environment. Defaults to the project's default environment.
-    type: str
   name:
     description:
       - Name of the database service, or its id.
@@ -113,6 +104,7 @@ options:
       - CPU reservation in CPUs.
     type: float
 extends_documentation_fragment:
+  - community.dokploy.placement
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY

@@ -20,15 +20,6 @@ description:
     service; the task then fails listing the domains' ids.
   - A domain of a compose service takes effect at the stack's next deploy; RV(requires_redeploy) says so.
 options:
-  project:
-    description:
-      - Name or id of the project.
-    type: str
-    required: true
-  environment:
-    description:
-      - Name or id of the environment. Defaults to the project's default environment.
-    type: str
   app:
     description:
       - Name or id of the application the domain routes to.
@@ -84,6 +75,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - community.dokploy.placement
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY

@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # Where a service lives: the options of every module that manages or targets a service.
+    DOCUMENTATION = r"""
+options:
+  project:
+    description:
+      - Name or id of the project.
+      - Project names are not unique in Dokploy; when several projects have the name, the task fails listing their
+        ids.
+    type: str
+    required: true
+  environment:
+    description:
+      - Name or id of the environment. Defaults to the project's default environment.
+    type: str
+"""
