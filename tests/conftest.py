@@ -97,15 +97,16 @@ def ansible_env(tmp_path, extra=None):
 def run_module(sim, tmp_path):
     """Run one module of the collection against the simulator, as ``ansible localhost -m``, at -vvv."""
 
-    def run(module, args, check=False, key=API_KEY):
+    def run(module, args, check=False, key=API_KEY, simulator=None):
+        simulator = simulator or sim
         command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-vvv", "--diff",
                    "-m", "community.dokploy.%s" % module, "-a", json.dumps(args)]
         if check:
             command.append("--check")
-        env = ansible_env(tmp_path, {"DOKPLOY_URL": sim.base_url, "DOKPLOY_API_KEY": key})
-        sim.reset_log()
+        env = ansible_env(tmp_path, {"DOKPLOY_URL": simulator.base_url, "DOKPLOY_API_KEY": key})
+        simulator.reset_log()
         completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
-        return ModuleRun(completed, sim.requests())
+        return ModuleRun(completed, simulator.requests())
 
     return run
 

@@ -1,0 +1,118 @@
+"""dokploy_deploy against the simulator: it follows the deployment it started, never an older one."""
+
+import uuid
+
+import pytest
+
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
+from tests.conftest import API_KEY
+from tests.integration.lifecycle import assert_no_secret
+from tests.simulator.harness import Simulator
+
+ENV_SECRET = "deploy-Secret-55"
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def make_app(run_module, simulator=None, env=None):
+    project = unique("deploy")
+    created = run_module("dokploy_app", {"project": project, "create_project": True, "name": "web",
+                                         "docker_image": "nginx:1.27"}, simulator=simulator)
+    assert not created.failed, created
+    if env is not None:
+        assert not run_module("dokploy_env", {"project": project, "app": "web", "vars": env},
+                              simulator=simulator).failed
+    return project
+
+
+def test_deploy_waits_for_the_new_deployment(run_module):
+    project = make_app(run_module)
+    args = {"project": project, "app": "web", "title": "first", "poll_interval": 0.3}
+    dry = run_module("dokploy_deploy", args, check=True)
+    assert dry.changed is True and dry.writes == [] and dry.result["msg"] == "would deploy application web", dry
+    first = run_module("dokploy_deploy", args)
+    assert not first.failed and first.changed is True, first
+    assert first.writes == ["application.deploy"]
+    assert first.result["deployment"]["status"] == "done" and first.result["deployment"]["title"] == "first"
+    assert first.result["status"] == "done"
+    assert first.result["progress"][-1].endswith("done")
+
+
+def test_a_failing_deploy_after_a_good_one_fails_with_its_own_log(run_module):
+    project = make_app(run_module)
+    good = run_module("dokploy_deploy", {"project": project, "app": "web", "poll_interval": 0.3})
+    assert good.result["deployment"]["status"] == "done", good
+    # The service now fails its deployments; a module reading the previous one would say "done".
+    run_module("dokploy_env", {"project": project, "app": "web",
+                               "vars": {"SIMULATOR_DEPLOY_FAIL": "1", "TOKEN": ENV_SECRET}})
+    bad = run_module("dokploy_deploy", {"project": project, "app": "web", "poll_interval": 0.3, "log_lines": 10})
+    assert bad.failed and bad.changed is True, bad
+    deployment = bad.result["deployment"]
+    assert deployment["status"] == "error" and deployment["id"] != good.result["deployment"]["id"]
+    assert bad.result["msg"].startswith("deployment %s of application web ended in error after " % deployment["id"])
+    assert deployment["log_tail"] and "last log lines: " in bad.result["msg"]
+    assert "Traceback" not in bad.output
+    assert_no_secret(bad, [ENV_SECRET])
+
+
+@pytest.fixture
+def slow_simulator():
+    with Simulator() as slow:
+        slow.start(API_KEY, extra_args=["--deploy-seconds", "30"])
+        yield slow
+
+
+def test_wait_timeout_fails_with_the_running_deployment(run_module, slow_simulator):
+    project = make_app(run_module, simulator=slow_simulator)
+    late = run_module("dokploy_deploy", {"project": project, "app": "web", "wait_timeout": 2, "poll_interval": 0.5},
+                      simulator=slow_simulator)
+    assert late.failed, late
+    assert "is still running after 2s (wait_timeout)" in late.result["msg"], late
+    unwaited = run_module("dokploy_deploy", {"project": project, "app": "web", "action": "redeploy", "wait": False},
+                          simulator=slow_simulator)
+    assert not unwaited.failed and unwaited.result["deployment"] == {}, unwaited
+    assert unwaited.writes == ["application.redeploy"]
+
+
+def test_compose_and_database_actions(sim, run_module):
+    project = make_app(run_module)
+    client = DokployClient(sim.base_url, API_KEY)
+    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"],
+                                     "composeFile": "services:\n  web:\n    image: nginx\n"})
+    client.mutate("redis.create", {"name": "cache", "environmentId": environment["environmentId"],
+                                   "databasePassword": "pw-1"})
+    stack = run_module("dokploy_deploy", {"project": project, "compose": "stack", "poll_interval": 0.3})
+    assert stack.result["deployment"]["status"] == "done" and stack.writes == ["compose.deploy"], stack
+    cache = run_module("dokploy_deploy", {"project": project, "database": "cache", "database_type": "redis"})
+    assert cache.writes == ["redis.deploy"] and cache.result["status"] == "done", cache
+    stopped = run_module("dokploy_deploy", {"project": project, "compose": "stack", "action": "stop"})
+    assert stopped.writes == ["compose.stop"], stopped
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"compose": "stack", "action": "reload"}, "option action: a compose cannot reload"),
+    ({"database": "db", "database_type": "postgres", "action": "redeploy"}, "option action: a postgres cannot"),
+    ({"app": "web", "wait_timeout": 0}, "option wait_timeout: must be more than 0"),
+])
+def test_bad_input_is_refused_before_any_request(run_module, args, message):
+    refused = run_module("dokploy_deploy", dict({"project": "p"}, **args))
+    assert refused.failed and refused.requests == [], refused
+    assert message in refused.result["msg"]
+
+
+def test_handler_pattern_deploys_only_after_a_change(sim, run_playbook):
+    project = unique("handler")
+    env = {"DOKPLOY_URL": sim.base_url, "DOKPLOY_API_KEY": API_KEY}
+    first = run_playbook("deploy_handler.yml", env=env, extra_vars={"project": project, "image": "nginx:1.27"})
+    assert first.rc == 0, first
+    assert "RUNNING HANDLER [Deploy web]" in first.stdout
+    sim.reset_log()
+    second = run_playbook("deploy_handler.yml", env=env, extra_vars={"project": project, "image": "nginx:1.27"})
+    assert second.rc == 0 and second.recap["localhost"]["changed"] == 0, second
+    assert "RUNNING HANDLER" not in second.stdout
+    assert [r for r in sim.requests() if r["method"] == "POST"] == []
+    third = run_playbook("deploy_handler.yml", env=env, extra_vars={"project": project, "image": "nginx:1.28"})
+    assert "RUNNING HANDLER [Deploy web]" in third.stdout and third.rc == 0, third
