@@ -119,3 +119,15 @@ def test_a_400_on_an_existing_object_names_the_options_at_fault():
     thing = Thing(FakeDokploy(FakeClient({"app-1": {"applicationId": "app-1"}}, error)))
     with pytest.raises(DokployError, match="^option description: Too long$"):
         thing.update({"applicationId": "app-1", "description": "old"}, {"description": "x"})
+
+
+def test_basic_auth_never_lets_the_raw_sql_error_through():
+    from ansible_collections.community.dokploy.plugins.modules.dokploy_basic_auth import BasicAuth
+
+    raw = DokployError('security.create: HTTP 400 BAD_REQUEST: Failed query: insert into "security" ... '
+                       "params: id,admin,leaked-Pass-1,2026-11-22,app-1", status=400, code="BAD_REQUEST")
+    auth = BasicAuth(FakeDokploy(FakeClient({}, raw)))
+    auth.parent_label = "application web"
+    with pytest.raises(DokployError) as caught:
+        auth.write("security.create", {"applicationId": "app-1", "username": "admin", "password": "leaked-Pass-1"})
+    assert str(caught.value) == "option username: application web already has a basic auth user named 'admin'"

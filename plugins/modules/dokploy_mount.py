@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_mount
+short_description: Mount a volume, a host path or a file into a Dokploy service
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Makes sure a Docker volume, a directory of the host, or a file whose content Dokploy keeps is mounted at
+    O(mount_path) in an application, a compose stack or a database, or is not.
+  - A mount is identified by O(mount_path) within its service. The service uses a new or changed mount from its next
+    deploy on.
+options:
+  app:
+    description:
+      - Name or id of the application. Exactly one of O(app), O(compose) and O(database) is required.
+    type: str
+  compose:
+    description:
+      - Name or id of the compose stack.
+    type: str
+  database:
+    description:
+      - Name or id of the database. Needs O(database_type).
+    type: str
+  database_type:
+    description:
+      - Engine of O(database).
+    type: str
+    choices: [postgres, mysql, mariadb, mongo, redis]
+  mount_path:
+    description:
+      - Path inside the container.
+    type: str
+    required: true
+  type:
+    description:
+      - What is mounted. Required to create the mount. V(volume) needs O(volume_name), V(bind) needs O(host_path),
+        V(file) needs O(content).
+    type: str
+    choices: [volume, bind, file]
+  volume_name:
+    description:
+      - Name of the Docker volume.
+    type: str
+  host_path:
+    description:
+      - Directory of the Dokploy host.
+    type: str
+  content:
+    description:
+      - Content of the mounted file.
+    type: str
+  file_path:
+    description:
+      - Name Dokploy gives the file it keeps for the mount, for example V(nginx.conf).
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the mount, V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - community.dokploy.placement
+  - community.dokploy.connection
+  - community.dokploy.attributes
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+"""
+
+EXAMPLES = r"""
+- name: Keep uploads in a volume
+  community.dokploy.dokploy_mount:
+    project: acme
+    app: web
+    type: volume
+    volume_name: acme-uploads
+    mount_path: /app/uploads
+
+- name: A configuration file for the database
+  community.dokploy.dokploy_mount:
+    project: acme
+    database: db
+    database_type: postgres
+    type: file
+    file_path: tuning.conf
+    content: "{{ lookup('ansible.builtin.file', 'files/tuning.conf') }}"
+    mount_path: /etc/postgresql/conf.d/tuning.conf
+"""
+
+RETURN = r"""
+mount:
+  description: The mount as Dokploy returns it; empty when absent or in check mode before creation.
+  returned: always
+  type: dict
+  sample: {mountId: G_buLSUJOpfrpNhfDBePx, type: volume, volumeName: acme-uploads, mountPath: /app/uploads}
+id:
+  description: The mount's id; null when it does not exist (yet).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+from ansible_collections.community.dokploy.plugins.module_utils._child import (
+    Child,
+    parent_argument_spec,
+    parent_rules,
+)
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+
+PARENTS = ("app", "compose", "database")
+# Mount type -> the option it needs.
+SOURCES = {"volume": "volume_name", "bind": "host_path", "file": "content"}
+
+
+class Mount(Child):
+    kind = "mount"
+    result_key = "mount"
+    id_field = "mountId"
+    read_procedure = "mounts.one"
+    create_procedure = "mounts.create"
+    delete_procedure = "mounts.remove"
+    writers = {"update": ("mounts.update", ())}
+    parents = PARENTS
+    identity_fields = ("mountPath",)
+    fields = (
+        Field("mount_path", "mountPath", writer=None),
+        Field("type", "type"),
+        Field("volume_name", "volumeName"),
+        Field("host_path", "hostPath"),
+        Field("content", "content"),
+        Field("file_path", "filePath"),
+    )
+
+    def validate(self):
+        mount_type = self.params["type"]
+        if mount_type and self.params[SOURCES[mount_type]] is None:
+            raise DokployError("option %s: required with type: %s" % (SOURCES[mount_type], mount_type))
+
+    def present(self, current):
+        if current is None and self.params["type"] is None:
+            raise DokployError("option type: required to create a mount")
+        return super(Mount, self).present(current)
+
+    def children(self):
+        return self.client.query("mounts.listByServiceId", serviceType=self.parent_kind,
+                                 serviceId=self.parent_id) or []
+
+    def create_body(self, desired):
+        return dict(desired, serviceType=self.parent_kind, serviceId=self.parent_id)
+
+
+def main():
+    spec = parent_argument_spec(PARENTS)
+    spec.update(
+        mount_path=dict(type="str", required=True),
+        type=dict(type="str", choices=sorted(SOURCES)),
+        volume_name=dict(type="str"),
+        host_path=dict(type="str"),
+        content=dict(type="str"),
+        file_path=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    dokploy = DokployModule(argument_spec=spec, supports_check_mode=True, **parent_rules(PARENTS))
+    dokploy.run(Mount(dokploy).run)
+
+
+if __name__ == "__main__":
+    main()

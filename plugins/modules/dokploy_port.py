@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dokploy_port
+short_description: Publish a port of a Dokploy application
+version_added: 0.1.0
+author:
+  - community.dokploy maintainers (@community-dokploy)
+description:
+  - Makes sure a port of the Dokploy host is published to an application's container port, or is not.
+  - A port is identified by O(published_port) and O(protocol) within its application.
+options:
+  app:
+    description:
+      - Name or id of the application.
+    type: str
+    required: true
+  published_port:
+    description:
+      - Port on the Dokploy host.
+    type: int
+    required: true
+  protocol:
+    description:
+      - Protocol of the port.
+    type: str
+    choices: [tcp, udp]
+    default: tcp
+  target_port:
+    description:
+      - Port inside the container. Required to create the port.
+    type: int
+  publish_mode:
+    description:
+      - V(ingress) publishes the port on every Swarm node through the routing mesh, V(host) only on the node running
+        the container. Dokploy uses V(ingress) when it is not set at create.
+    type: str
+    choices: [ingress, host]
+  state:
+    description:
+      - V(present) publishes the port, V(absent) stops publishing it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - community.dokploy.placement
+  - community.dokploy.connection
+  - community.dokploy.attributes
+  - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
+"""
+
+EXAMPLES = r"""
+- name: Expose a game server's UDP port
+  community.dokploy.dokploy_port:
+    project: games
+    app: server
+    published_port: 27015
+    target_port: 27015
+    protocol: udp
+"""
+
+RETURN = r"""
+port:
+  description: The port as Dokploy returns it; empty when absent or in check mode before creation.
+  returned: always
+  type: dict
+  sample: {portId: 3CdFD5i9oa544i2NHlLjH, publishedPort: 8080, targetPort: 80, protocol: tcp, publishMode: ingress}
+id:
+  description: The port's id; null when it does not exist (yet).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
+from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+
+PORT_FIELDS = ("publishedPort", "publishMode", "targetPort", "protocol")
+
+
+class Port(Child):
+    kind = "port"
+    result_key = "port"
+    id_field = "portId"
+    read_procedure = "port.one"
+    create_procedure = "port.create"
+    delete_procedure = "port.delete"
+    writers = {"update": ("port.update", PORT_FIELDS)}
+    identity_fields = ("publishedPort", "protocol")
+    app_list_key = "ports"
+    fields = (
+        Field("published_port", "publishedPort", writer=None),
+        Field("protocol", "protocol", writer=None),
+        Field("target_port", "targetPort"),
+        Field("publish_mode", "publishMode"),
+    )
+
+    def validate(self):
+        for option in ("published_port", "target_port"):
+            port = self.params[option]
+            if port is not None and not 1 <= port <= 65535:
+                raise DokployError("option %s: %d is not a port number (1-65535)" % (option, port))
+
+    def present(self, current):
+        if current is None and self.params["target_port"] is None:
+            raise DokployError("option target_port: required to publish a new port")
+        return super(Port, self).present(current)
+
+    def create_body(self, desired):
+        return dict(dict(publishMode="ingress"), applicationId=self.parent_id, **desired)
+
+
+def main():
+    spec = parent_argument_spec(("app",))
+    spec.update(
+        published_port=dict(type="int", required=True),
+        protocol=dict(type="str", choices=["tcp", "udp"], default="tcp"),
+        target_port=dict(type="int"),
+        publish_mode=dict(type="str", choices=["ingress", "host"]),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    dokploy = DokployModule(argument_spec=spec, supports_check_mode=True)
+    dokploy.run(Port(dokploy).run)
+
+
+if __name__ == "__main__":
+    main()
