@@ -237,8 +237,9 @@ class Deploy(Resource):
         body = {self.id_field: service_id}
         follow = action in ("deploy", "redeploy") and self.kind in DEPLOYMENT_LISTS
         if follow:
-            body.update((k, v) for k, v in (("title", self.params["title"]),
-                                           ("description", self.params["description"])) if v is not None)
+            for option in ("title", "description"):
+                if self.params[option] is not None:
+                    body[option] = self.params[option]
             known = set(d["deploymentId"] for d in self.deployments(service_id))
         self.write("%s.%s" % (self.kind, action), body)
         if follow and self.params["wait"]:
