@@ -95,7 +95,7 @@ vars:
   description: The env vars, key to value, in clear. When a key is defined several times, the last definition.
   returned: always
   type: dict
-keys:
+var_names:
   description: The keys, in the order of the blob.
   returned: always
   type: list
@@ -128,7 +128,7 @@ class EnvReader(EnvTarget):
         changed = False
         if self.params["dest"]:
             changed = self.write_file(self.params["dest"], to_bytes(blob))
-        return dict(changed=changed, vars=values, keys=list(values), target=self.label)
+        return dict(changed=changed, vars=values, var_names=list(values), target=self.label)
 
     def write_file(self, path, content):
         module = self.dokploy.module
