@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import (
@@ -25,8 +27,9 @@ class DokployModule:
     """An AnsibleModule with the connection options and a ready Dokploy client.
 
     Every failure inside :meth:`run` that is a :class:`DokployError` ends the
-    task with one clear line; nothing else is caught, so a bug still shows
-    its traceback instead of hiding behind a vague message.
+    task with one clear line. Anything else is a bug of this collection (or an
+    answer it did not expect): it is reported as such, with its type and message,
+    and the traceback goes where Ansible shows it at -vvv, never hidden.
     """
 
     def __init__(self, argument_spec, **kwargs):
@@ -58,4 +61,9 @@ class DokployModule:
             result = action()
         except DokployError as exc:
             self.fail(exc)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            self.module.fail_json(
+                msg="community.dokploy could not handle Dokploy's answer (please report this): %s: %s"
+                    % (type(exc).__name__, self.client.redact(exc)),
+                exception=traceback.format_exc())
         self.module.exit_json(**result)
