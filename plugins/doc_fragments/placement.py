@@ -23,3 +23,25 @@ options:
       - Name or id of the environment. Defaults to the project's default environment.
     type: str
 """
+
+    # The service a module acts on, when it can be any kind.
+    SERVICE = r"""
+options:
+  app:
+    description:
+      - Name or id of the application. Exactly one of O(app), O(compose) and O(database) is required.
+    type: str
+  compose:
+    description:
+      - Name or id of the compose stack.
+    type: str
+  database:
+    description:
+      - Name or id of the database. Needs O(database_type).
+    type: str
+  database_type:
+    description:
+      - Engine of O(database).
+    type: str
+    choices: [postgres, mysql, mariadb, mongo, redis]
+"""

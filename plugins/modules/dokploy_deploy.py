@@ -24,23 +24,6 @@ description:
     a configuring task changed something (see the examples).
   - A database deploys synchronously; Dokploy keeps no deployment list for databases.
 options:
-  app:
-    description:
-      - Name or id of the application. Exactly one of O(app), O(compose) and O(database) is required.
-    type: str
-  compose:
-    description:
-      - Name or id of the compose stack.
-    type: str
-  database:
-    description:
-      - Name or id of the database. Needs O(database_type).
-    type: str
-  database_type:
-    description:
-      - Engine of O(database).
-    type: str
-    choices: [postgres, mysql, mariadb, mongo, redis]
   action:
     description:
       - V(deploy) builds and starts the service, V(redeploy) does it again from the same source, V(start), V(stop)
@@ -79,6 +62,7 @@ options:
     default: 50
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.SERVICE
   - community.dokploy.connection
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
 attributes:

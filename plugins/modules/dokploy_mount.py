@@ -19,23 +19,6 @@ description:
   - A mount is identified by O(mount_path) within its service. The service uses a new or changed mount from its next
     deploy on.
 options:
-  app:
-    description:
-      - Name or id of the application. Exactly one of O(app), O(compose) and O(database) is required.
-    type: str
-  compose:
-    description:
-      - Name or id of the compose stack.
-    type: str
-  database:
-    description:
-      - Name or id of the database. Needs O(database_type).
-    type: str
-  database_type:
-    description:
-      - Engine of O(database).
-    type: str
-    choices: [postgres, mysql, mariadb, mongo, redis]
   mount_path:
     description:
       - Path inside the container.
@@ -71,6 +54,7 @@ options:
     default: present
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.SERVICE
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
