@@ -113,11 +113,11 @@ def run_module(sim, tmp_path):
 
 @pytest.fixture
 def run_playbook(tmp_path):
-    """Run a playbook of tests/integration/playbooks with ansible-playbook; returns a PlaybookRun."""
+    """Run a playbook (of tests/integration/playbooks, or a path from the repo root); returns a PlaybookRun."""
 
     def run(name, *args, env=None, extra_vars=None):
-        command = [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   str(ROOT / "tests" / "integration" / "playbooks" / name)]
+        playbook = ROOT / name if "/" in name else ROOT / "tests" / "integration" / "playbooks" / name
+        command = [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)]
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
         command += list(args)

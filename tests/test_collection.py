@@ -9,6 +9,7 @@ from tests.conftest import BIN, ROOT
 
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
 LOOKUPS = sorted(p.stem for p in (ROOT / "plugins" / "lookup").glob("*.py") if p.stem != "__init__")
+ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
 
 
 def test_action_group_lists_every_module_exactly():
@@ -28,7 +29,8 @@ def test_galaxy_metadata():
         assert ignored in galaxy["build_ignore"]
 
 
-@pytest.mark.parametrize("plugin_type, name", [("module", m) for m in MODULES] + [("lookup", l) for l in LOOKUPS])
+@pytest.mark.parametrize("plugin_type, name", [("module", m) for m in MODULES] + [("lookup", l) for l in LOOKUPS]
+                         + [("role", r) for r in ROLES])
 def test_ansible_doc_renders(plugin_type, name):
     completed = subprocess.run(
         [str(BIN / "ansible-doc"), "-t", plugin_type, "community.dokploy.%s" % name],
