@@ -45,3 +45,24 @@ options:
     type: str
     choices: [postgres, mysql, mariadb, mongo, redis]
 """
+
+    # Memory and CPU of a service.
+    LIMITS = r"""
+options:
+  memory_limit:
+    description:
+      - Memory limit, in bytes or with a unit, for example V(512M) or V(1G).
+    type: str
+  memory_reservation:
+    description:
+      - Memory reservation, in bytes or with a unit, for example V(256M).
+    type: str
+  cpu_limit:
+    description:
+      - CPU limit in CPUs, for example V(0.5) (Dokploy stores nano-CPUs).
+    type: float
+  cpu_reservation:
+    description:
+      - CPU reservation in CPUs, for example V(0.25).
+    type: float
+"""

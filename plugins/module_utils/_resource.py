@@ -114,6 +114,20 @@ class Field:
         self.on_create = on_create
 
 
+# Memory and CPU of a service, the same options and API fields for applications and databases.
+LIMIT_FIELDS = (
+    Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
+    Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
+    Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
+    Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
+)
+
+
+def limits_argument_spec():
+    return dict(memory_limit=dict(type="str"), memory_reservation=dict(type="str"),
+                cpu_limit=dict(type="float"), cpu_reservation=dict(type="float"))
+
+
 class Resource:
     """One Dokploy object a module makes present or absent. Subclasses declare, the base acts."""
 

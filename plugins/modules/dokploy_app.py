@@ -95,28 +95,13 @@ options:
     description:
       - Number of replicas.
     type: int
-  memory_limit:
-    description:
-      - Memory limit, in bytes or with a unit, for example V(512M) or V(1G).
-    type: str
-  memory_reservation:
-    description:
-      - Memory reservation, in bytes or with a unit, for example V(256M).
-    type: str
-  cpu_limit:
-    description:
-      - CPU limit in CPUs, for example V(0.5) (Dokploy stores nano-CPUs).
-    type: float
-  cpu_reservation:
-    description:
-      - CPU reservation in CPUs, for example V(0.25).
-    type: float
   auto_deploy:
     description:
       - Whether Dokploy deploys on its own when the source changes (Git push, webhook).
     type: bool
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.LIMITS
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
@@ -178,10 +163,10 @@ created_environment:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import (
+    LIMIT_FIELDS,
     Field,
     Resource,
-    cpus_to_api,
-    memory_to_api,
+    limits_argument_spec,
 )
 
 # Source kind (sourceType) -> the API field of the option that selects it.
@@ -220,12 +205,8 @@ class App(Resource):
         Field("docker_build_stage", "dockerBuildStage", writer="build", on_create=False),
         Field("command", "command", on_create=False),
         Field("replicas", "replicas", on_create=False),
-        Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
-        Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
-        Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
-        Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
         Field("auto_deploy", "autoDeploy", on_create=False),
-    )
+    ) + LIMIT_FIELDS
 
     def validate(self):
         if self.params["replicas"] is not None and self.params["replicas"] < 0:
@@ -255,6 +236,7 @@ class App(Resource):
 def main():
     dokploy = DokployModule(
         argument_spec=dict(
+            limits_argument_spec(),
             project=dict(type="str", required=True),
             environment=dict(type="str"),
             create_project=dict(type="bool", default=False),
@@ -275,10 +257,6 @@ def main():
             docker_build_stage=dict(type="str"),
             command=dict(type="str"),
             replicas=dict(type="int"),
-            memory_limit=dict(type="str"),
-            memory_reservation=dict(type="str"),
-            cpu_limit=dict(type="float"),
-            cpu_reservation=dict(type="float"),
             auto_deploy=dict(type="bool"),
         ),
         mutually_exclusive=[("docker_image", "git_url")],

@@ -87,24 +87,9 @@ options:
       - Port on the Dokploy host that exposes the database outside Dokploy's network.
       - Setting or changing it makes Dokploy redeploy the database at once; the result says so in RV(redeployed).
     type: int
-  memory_limit:
-    description:
-      - Memory limit, in bytes or with a unit, for example V(512M) or V(1G).
-    type: str
-  memory_reservation:
-    description:
-      - Memory reservation, in bytes or with a unit.
-    type: str
-  cpu_limit:
-    description:
-      - CPU limit in CPUs, for example V(0.5).
-    type: float
-  cpu_reservation:
-    description:
-      - CPU reservation in CPUs.
-    type: float
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.LIMITS
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
@@ -168,11 +153,11 @@ password_changed_in_database:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import (
+    LIMIT_FIELDS,
     Field,
     Resource,
     check_password,
-    cpus_to_api,
-    memory_to_api,
+    limits_argument_spec,
 )
 
 # Engine -> the options its create requires, and the options it does not know at all.
@@ -203,11 +188,7 @@ class Database(Resource):
         Field("database_root_password", "databaseRootPassword", secret=True, to_api=check_password),
         Field("command", "command", on_create=False),
         Field("external_port", "externalPort", writer="external", on_create=False),
-        Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
-        Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
-        Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
-        Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
-    )
+    ) + LIMIT_FIELDS
 
     def __init__(self, dokploy):
         super(Database, self).__init__(dokploy)
@@ -278,6 +259,7 @@ class Database(Resource):
 def main():
     dokploy = DokployModule(
         argument_spec=dict(
+            limits_argument_spec(),
             type=dict(type="str", required=True, choices=sorted(ENGINES)),
             project=dict(type="str", required=True),
             environment=dict(type="str"),
@@ -292,10 +274,6 @@ def main():
             update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
             command=dict(type="str"),
             external_port=dict(type="int"),
-            memory_limit=dict(type="str"),
-            memory_reservation=dict(type="str"),
-            cpu_limit=dict(type="float"),
-            cpu_reservation=dict(type="float"),
         ),
         supports_check_mode=True,
     )
