@@ -36,7 +36,10 @@ def test_ansible_doc_renders(plugin_type, name):
         [str(BIN / "ansible-doc"), "-t", plugin_type, "community.dokploy.%s" % name],
         capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False)
     assert completed.returncode == 0, completed.stderr
-    assert "ERROR" not in completed.stderr and "WARNING" not in completed.stderr, completed.stderr
+    assert "ERROR" not in completed.stderr, completed.stderr
+    # ansible-core 2.21 warns about its own internal collection; no warning may concern ours.
+    ours = [line for line in completed.stderr.splitlines() if "WARNING" in line and "dokploy" in line]
+    assert ours == [], completed.stderr
     assert "community.dokploy.%s" % name in completed.stdout
     if plugin_type == "module":
         for attribute in ("check_mode", "diff_mode", "idempotent", "action_group"):
