@@ -18,9 +18,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource, same
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
 
-# Service option -> kind, for the options that name the parent service.
-PARENT_OPTIONS = {"app": "application", "compose": "compose", "database": None}
-
 
 def parent_argument_spec(options):
     """The options naming the parent service, for a child module whose parents are ``options``."""
@@ -53,14 +50,9 @@ class Child(Resource):
         environment = self.environment()
         if environment is None:
             return None
-        option = next(o for o in self.parents if self.params.get(o))
-        kind = PARENT_OPTIONS[option] or self.params["database_type"]
-        service = self.tree.service(environment, kind, self.params[option], option=option)
+        kind, service = self.named_service(environment, self.parents)
         if service is None:
-            if self.params["state"] == "absent":
-                return None
-            raise DokployError("option %s: no %s is named %r or has that id in environment %r"
-                               % (option, kind, self.params[option], environment.get("name")))
+            return None
         self.parent_kind, self.parent_id = kind, service[SERVICE_KINDS[kind][1]]
         self.parent_label = "%s %s" % (kind, service.get("name"))
         return self.match(self.children())

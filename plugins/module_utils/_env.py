@@ -42,8 +42,6 @@ TARGET_RULES = dict(
 class EnvTarget(Resource):
     """Finds the object holding the blob; ``blob()`` reads it, ``save()`` writes it back."""
 
-    result_key = "target"
-
     def validate(self):
         if self.params["kind"] != "env" and not self.params["app"]:
             raise DokployError("option kind: build_args and build_secrets exist for applications only")
@@ -55,23 +53,20 @@ class EnvTarget(Resource):
         project = self.tree.project(params["project"])
         if project is None:
             raise DokployError("option project: no project is named %r or has that id" % params["project"])
-        service_option = next((o for o in ("app", "compose", "database") if params[o]), None)
-        if service_option is None and params["environment"] is None:
+        service_options = ("app", "compose", "database")
+        if not any(params[o] for o in service_options) and params["environment"] is None:
             self.describe("project", "projectId", "project.one", "project.update", project.get("name"))
             return self.read(project["projectId"])
         environment = self.tree.environment(project, params["environment"])
         if environment is None:
             raise DokployError("option environment: project %r has no environment named %r or with that id"
                                % (project.get("name"), params["environment"]))
-        if service_option is None:
+        # state=absent removes keys here, not the service: a missing service is an error either way.
+        kind, service = self.named_service(environment, service_options, missing_ok=False)
+        if kind is None:
             self.describe("environment", "environmentId", "environment.one", "environment.update",
                           environment.get("name"))
             return self.read(environment["environmentId"])
-        kind = {"app": "application", "compose": "compose"}.get(service_option) or params["database_type"]
-        service = self.tree.service(environment, kind, params[service_option], option=service_option)
-        if service is None:
-            raise DokployError("option %s: no %s is named %r or has that id in environment %r"
-                               % (service_option, kind, params[service_option], environment.get("name")))
         save = {"application": "application.saveEnvironment", "compose": "compose.update"}.get(
             kind, "%s.saveEnvironment" % kind)
         self.describe(kind, "%sId" % kind, "%s.one" % kind, save, service.get("name"))

@@ -102,10 +102,6 @@ class OptionAdapter:
     def from_plugin(cls, plugin):
         return cls(plugin.get_option)
 
-    @classmethod
-    def from_dict(cls, settings):
-        return cls(settings.get)
-
     def get(self, name):
         return self._getter(name)
 

@@ -25,6 +25,9 @@ import re
 from ansible_collections.community.dokploy.plugins.module_utils._client import SECRET_MASK, DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._tree import Tree, delete_request
 
+# Service option -> service kind (a database's kind is its database_type).
+SERVICE_OPTIONS = {"app": "application", "compose": "compose", "database": None}
+
 # API fields whose values are secrets wherever they appear in an answer.
 SECRET_KEYS = frozenset([
     "env", "previewEnv", "buildArgs", "buildSecrets", "previewBuildArgs", "previewBuildSecrets",
@@ -140,6 +143,8 @@ class Resource:
     # writer group -> (procedure, API fields it requires: all of them are sent, untouched ones as read)
     writers = {}
     fields = ()
+    # Options a create cannot do without (optional for an existing object): checked before any write.
+    required_to_create = ()
 
     def __init__(self, dokploy):
         self.dokploy = dokploy
@@ -199,6 +204,10 @@ class Resource:
     def present(self, current):
         desired = self.desired()
         if current is None:
+            missing = [o for o in self.required_to_create if self.params.get(o) is None]
+            if missing:
+                # Refused before anything is sent, in check mode too: the create would fail.
+                raise DokployError("option %s: required to create a %s" % (missing[0], self.kind))
             self.changed = True
             self.after = self.masked_fields(desired)
             if self.check_mode:
@@ -261,7 +270,10 @@ class Resource:
         self.changed = True
         self.before = self.masked_fields(self.identity(current))
         if not self.check_mode:
-            self.write(self.delete_procedure, {self.id_field: current[self.id_field]})
+            self.write(self.delete_procedure, self.delete_body(current))
+
+    def delete_body(self, current):
+        return {self.id_field: current[self.id_field]}
 
     def read(self, object_id):
         return self.client.query(self.read_procedure, **{self.id_field: object_id})
@@ -338,6 +350,24 @@ class Resource:
         if not self.check_mode:
             for kind, service_id, _name in services:
                 self.write(*delete_request(kind, service_id))
+
+    def named_service(self, environment, options=tuple(SERVICE_OPTIONS), missing_ok=None):
+        """(kind, service) named by whichever of ``options`` (app, compose, database) is set.
+
+        (None, None) when none is set. A missing service is (kind, None) when ``missing_ok``
+        (by default: with state=absent, there is nothing to remove), else an error naming the option.
+        """
+        option = next((o for o in options if self.params.get(o)), None)
+        if option is None:
+            return None, None
+        kind = SERVICE_OPTIONS[option] or self.params["database_type"]
+        service = self.tree.service(environment, kind, self.params[option], option=option)
+        if missing_ok is None:
+            missing_ok = self.params.get("state") == "absent"
+        if service is None and not missing_ok:
+            raise DokployError("option %s: no %s is named %r or has that id in environment %r"
+                               % (option, kind, self.params[option], environment.get("name")))
+        return kind, service
 
     def identity(self, current):
         return dict((k, current.get(k)) for k in (self.id_field, "name") if k in current)

@@ -160,6 +160,8 @@ created_environment:
   type: str
 """
 
+import re
+
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import (
@@ -168,6 +170,8 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
     Resource,
     limits_argument_spec,
 )
+
+GIT_BRANCH = re.compile(r"^[a-zA-Z0-9._\-/#]+$")
 
 # Source kind (sourceType) -> the API field of the option that selects it.
 SOURCES = {"docker": "dockerImage", "git": "customGitUrl"}
@@ -211,6 +215,11 @@ class App(Resource):
     def validate(self):
         if self.params["replicas"] is not None and self.params["replicas"] < 0:
             raise DokployError("option replicas: must be 0 or more")
+        # Checked here as Dokploy's schema does: a refusal after the create would leave a half-made app.
+        branch = self.params["git_branch"]
+        if branch is not None and not GIT_BRANCH.match(branch):
+            raise DokployError("option git_branch: %r is not a branch name Dokploy accepts (letters, digits, "
+                               "._-/#)" % branch)
         self.desired()  # converts sizes and CPUs, failing on the option at fault
 
     def find(self):

@@ -89,16 +89,12 @@ class BasicAuth(Child):
     delete_procedure = "security.delete"
     writers = {"update": ("security.update", ("username", "password"))}
     identity_fields = ("username",)
+    required_to_create = ("password",)
     app_list_key = "security"
     fields = (
         Field("username", "username", writer=None),
         Field("password", "password", secret=True),
     )
-
-    def present(self, current):
-        if current is None and self.params["password"] is None:
-            raise DokployError("option password: required to create a basic auth user")
-        return super(BasicAuth, self).present(current)
 
     def create_body(self, desired):
         return dict(desired, applicationId=self.parent_id)

@@ -158,11 +158,9 @@ class Compose(Resource):
     def create_body(self, desired):
         return dict(desired, environmentId=self.env["environmentId"])
 
-    def write(self, procedure, body):
-        if procedure == self.delete_procedure:
-            # compose.delete wants to be told whether to drop the volumes: keep the data.
-            body = dict(body, deleteVolumes=False)
-        return super(Compose, self).write(procedure, body)
+    def delete_body(self, current):
+        # compose.delete wants to be told whether to drop the volumes: keep the data.
+        return dict(super(Compose, self).delete_body(current), deleteVolumes=False)
 
     def result(self, current):
         result = super(Compose, self).result(current)

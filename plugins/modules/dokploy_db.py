@@ -202,6 +202,8 @@ class Database(Resource):
             "external": ("%s.saveExternalPort" % self.engine, ()),
         }
         self.extra = {"redeployed": False, "password_changed_in_database": False}
+        self.kind = "%s database" % self.engine
+        self.required_to_create = ENGINES[self.engine]["required"]
 
     def validate(self):
         engine = ENGINES[self.engine]
@@ -222,13 +224,6 @@ class Database(Resource):
 
     def create_body(self, desired):
         return dict(desired, environmentId=self.env["environmentId"])
-
-    def present(self, current):
-        missing = [o for o in ENGINES[self.engine]["required"] if self.params[o] is None]
-        if current is None and missing:
-            # Refused before anything is sent, in check mode too: the create would fail.
-            raise DokployError("option %s: required to create a %s database" % (missing[0], self.engine))
-        return super(Database, self).present(current)
 
     def update(self, current, changes):
         """Passwords of a database that has run change in the database itself, the rest as declared."""

@@ -185,7 +185,6 @@ ACTIONS = {
 
 
 class Deploy(Resource):
-    result_key = "deployment"
 
     def validate(self):
         params = self.params
@@ -200,13 +199,7 @@ class Deploy(Resource):
         self.id_field = SERVICE_KINDS[self.kind][1]
 
     def find(self):
-        environment = self.environment()
-        option = "app" if self.kind == "application" else "compose" if self.kind == "compose" else "database"
-        service = self.tree.service(environment, self.kind, self.params[option], option=option)
-        if service is None:
-            raise DokployError("option %s: no %s is named %r or has that id in environment %r"
-                               % (option, self.kind, self.params[option], environment.get("name")))
-        return service
+        return self.named_service(self.environment())[1]
 
     def run(self):
         self.validate()

@@ -177,12 +177,9 @@ class Domain(Resource):
         if env is None:
             return None
         kind, id_field, list_procedure, _domain_type = TARGETS[self.target]
-        service = self.tree.service(env, kind, self.params[self.target], option=self.target)
+        service = self.named_service(env, (self.target,))[1]
         if service is None:
-            if self.params["state"] == "absent":
-                return None
-            raise DokployError("option %s: no %s is named %r or has that id in this environment"
-                               % (self.target, kind, self.params[self.target]))
+            return None
         self.service_id = service[id_field]
         domains = self.client.query(list_procedure, **{id_field: self.service_id}) or []
         matching = [d for d in domains

@@ -116,6 +116,7 @@ class Mount(Child):
     writers = {"update": ("mounts.update", ())}
     parents = PARENTS
     identity_fields = ("mountPath",)
+    required_to_create = ("type",)
     fields = (
         Field("mount_path", "mountPath", writer=None),
         Field("type", "type"),
@@ -129,11 +130,6 @@ class Mount(Child):
         mount_type = self.params["type"]
         if mount_type and self.params[SOURCES[mount_type]] is None:
             raise DokployError("option %s: required with type: %s" % (SOURCES[mount_type], mount_type))
-
-    def present(self, current):
-        if current is None and self.params["type"] is None:
-            raise DokployError("option type: required to create a mount")
-        return super(Mount, self).present(current)
 
     def children(self):
         return self.client.query("mounts.listByServiceId", serviceType=self.parent_kind,

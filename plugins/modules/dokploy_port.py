@@ -95,6 +95,7 @@ class Port(Child):
     delete_procedure = "port.delete"
     writers = {"update": ("port.update", PORT_FIELDS)}
     identity_fields = ("publishedPort", "protocol")
+    required_to_create = ("target_port",)
     app_list_key = "ports"
     fields = (
         Field("published_port", "publishedPort", writer=None),
@@ -108,11 +109,6 @@ class Port(Child):
             port = self.params[option]
             if port is not None and not 1 <= port <= 65535:
                 raise DokployError("option %s: %d is not a port number (1-65535)" % (option, port))
-
-    def present(self, current):
-        if current is None and self.params["target_port"] is None:
-            raise DokployError("option target_port: required to publish a new port")
-        return super(Port, self).present(current)
 
     def create_body(self, desired):
         return dict(dict(publishMode="ingress"), applicationId=self.parent_id, **desired)

@@ -72,7 +72,6 @@ id:
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
 
 
@@ -85,17 +84,13 @@ class Redirect(Child):
     delete_procedure = "redirects.delete"
     writers = {"update": ("redirects.update", ("regex", "replacement", "permanent"))}
     identity_fields = ("regex",)
+    required_to_create = ("replacement",)
     app_list_key = "redirects"
     fields = (
         Field("regex", "regex", writer=None),
         Field("replacement", "replacement"),
         Field("permanent", "permanent"),
     )
-
-    def present(self, current):
-        if current is None and self.params["replacement"] is None:
-            raise DokployError("option replacement: required to create a redirect")
-        return super(Redirect, self).present(current)
 
     def create_body(self, desired):
         return dict(dict(permanent=False), applicationId=self.parent_id, **desired)

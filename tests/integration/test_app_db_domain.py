@@ -97,6 +97,7 @@ def test_app_without_project_names_the_option(run_module):
     ({"replicas": -2}, "option replicas: must be 0 or more"),
     ({"git_url": "https://x/y.git"}, "missing parameter(s) required by 'git_url': git_branch"),
     ({"docker_image": "a", "git_url": "b", "git_branch": "main"}, "mutually exclusive: docker_image|git_url"),
+    ({"git_url": "https://x/y.git", "git_branch": "bad branch"}, "option git_branch: 'bad branch' is not a branch"),
 ])
 def test_app_bad_input_is_refused_before_any_request(run_module, args, message):
     refused = run_module("dokploy_app", dict({"project": "p", "name": "web"}, **args))
@@ -217,6 +218,18 @@ def test_same_host_on_two_paths_are_two_domains(run_module, project):
                                                 "path": path})
         assert created.changed is True and created.writes == ["domain.create"], created
         assert created.result["domain"]["path"] == path
+
+
+def test_duplicate_domains_fail_closed(sim, run_module, project):
+    created = run_module("dokploy_app", {"project": project, "name": "web", "docker_image": "nginx:1.27"})
+    client = DokployClient(sim.base_url, API_KEY)
+    ids = [client.mutate("domain.create", {"host": "twin.example.test", "applicationId": created.result["id"]})
+           ["domainId"] for _copy in range(2)]
+    ambiguous = run_module("dokploy_domain", {"project": project, "app": "web", "host": "twin.example.test",
+                                              "port": 8080})
+    assert ambiguous.failed and ambiguous.writes == [], ambiguous
+    assert "option host: 2 domains route twin.example.test/ to this application" in ambiguous.result["msg"]
+    assert all(domain_id in ambiguous.result["msg"] for domain_id in ids)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -78,6 +78,18 @@ def test_basic_auth_password_on_create(run_module, project):
 
 
 @pytest.mark.parametrize("module, args, message", [
+    ("dokploy_port", {"published_port": 9000}, "option target_port: required to create a port"),
+    ("dokploy_redirect", {"regex": "^/old"}, "option replacement: required to create a redirect"),
+    ("dokploy_basic_auth", {"username": "u"}, "option password: required to create a basic auth user"),
+])
+def test_options_a_create_needs_are_checked_before_any_write(run_module, project, module, args, message):
+    for check in (True, False):
+        refused = run_module(module, dict({"project": project, "app": "web"}, **args), check=check)
+        assert refused.failed and refused.writes == [], refused
+        assert refused.result["msg"] == message
+
+
+@pytest.mark.parametrize("module, args, message", [
     ("dokploy_port", {"published_port": 70000, "target_port": 80}, "option published_port: 70000 is not a port"),
     ("dokploy_mount", {"mount_path": "/x", "app": "a", "compose": "b"}, "mutually exclusive: app|compose|database"),
     ("dokploy_mount", {"mount_path": "/x", "database": "db"}, "required by 'database': database_type"),
