@@ -19,34 +19,57 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import re
+import time
 import traceback
 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
 except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HAS_REQUESTS = False
-
-    class Retry:  # pylint: disable=too-few-public-methods
-        """Stand-in so this file imports without requests; never used then."""
 else:
     HAS_REQUESTS = True
 
-USER_AGENT = "community.dokploy/0.1.0"
-SECRET_MASK = "********"
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import SECRET_MASK, Secrets
 
-# Statuses a reverse proxy or the server answers when a retry may succeed.
-RETRY_STATUSES = (429, 502, 503, 504)
+USER_AGENT = "community.dokploy/0.1.0"
+__all__ = ["SECRET_MASK", "DokployClient", "DokployError", "WriteOutcomeUnknown"]
+
+# Statuses after which the request was not applied and may simply be sent again.
+NOT_APPLIED_STATUSES = (429,)
+# Statuses a reverse proxy answers when Dokploy is restarting or slow: the request may or may not
+# have reached Dokploy.
+UNKNOWN_OUTCOME_STATUSES = (502, 503, 504)
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
+MAX_RETRY_AFTER = 30
+
+# Writes that must never be sent twice blindly: a second create makes a second object, a second
+# trigger a second run. Every other write (update, save*, remove, delete, changePassword...) leaves
+# the same state when repeated, so it is retried like a read.
+ONCE_PREFIXES = ("create", "deploy", "redeploy", "start", "stop", "reload", "saveExternalPort", "manualBackup",
+                 "runManually", "duplicate", "generate", "assign", "bulkAssign", "setup", "test", "cancel",
+                 "import", "copy")
 
 UNAUTHORIZED_HINT = (
     "the API key is wrong, revoked, belongs to another organization, "
     "or its rate limit is used up"
 )
+
+
+def repeatable(procedure):
+    """Whether sending this write twice leaves the same state as sending it once."""
+    name = procedure.rsplit(".", 1)[-1]
+    return not name.startswith(ONCE_PREFIXES)
+
+
+def option_name(field):
+    """``publishedPort`` -> ``published_port``: how an API field reads as a module option."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", field).lower()
 
 
 class DokployError(Exception):
@@ -72,19 +95,20 @@ class DokployError(Exception):
         """Rename zod field errors to the module option names that produced them.
 
         ``field_to_option`` maps API field names (``dockerImage``) to option
-        names (``docker_image``); unmapped fields keep their API name.
+        names (``docker_image``); unmapped fields read as options too
+        (``publishedPort`` -> ``published_port``).
         Returns a new error whose message names the options at fault.
         """
         renamed = {}
         for field, errors in self.field_errors.items():
-            renamed[field_to_option.get(field, field)] = errors
+            renamed[field_to_option.get(field) or option_name(field)] = errors
         message = self.message
         if renamed:
             message = "; ".join(
                 "option %s: %s" % (name, "; ".join(errors)) for name, errors in sorted(renamed.items())
             )
-        return DokployError(message, status=self.status, code=self.code,
-                            procedure=self.procedure, field_errors=renamed)
+        return type(self)(message, status=self.status, code=self.code,
+                          procedure=self.procedure, field_errors=renamed)
 
     def to_result(self):
         """The structured part of a failure, for ``fail_json``."""
@@ -95,6 +119,10 @@ class DokployError(Exception):
             "procedure": self.procedure,
             "field_errors": self.field_errors,
         }
+
+
+class WriteOutcomeUnknown(DokployError):
+    """A write whose answer was lost (reset, timeout, 502/503/504): it may or may not have been applied."""
 
 
 def normalize_base_url(api_url):
@@ -122,21 +150,24 @@ def _query_value(value):
     return value
 
 
-class GetOnlyRetry(Retry):
-    """urllib3's Retry, restricted so that a request other than GET is never sent twice.
+class _Attempt(Exception):
+    """One failed attempt: ``kind`` is "not_sent" (safe to resend), "unknown" (may have landed) or "busy"."""
 
-    urllib3 retries connection errors whatever the method; a POST that may
-    have reached Dokploy must not be repeated behind the user's back.
-    """
-
-    def increment(self, method=None, url=None, *args, **kwargs):  # pylint: disable=arguments-differ
-        if method is not None and method.upper() not in (self.allowed_methods or ()):
-            return Retry(total=0, raise_on_redirect=False).increment(method, url, *args, **kwargs)
-        return super(GetOnlyRetry, self).increment(method, url, *args, **kwargs)
+    def __init__(self, kind, reason, status=None, retry_after=None):
+        super(_Attempt, self).__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
 
 
 class DokployClient:
-    """A session with one Dokploy server, authenticated with one API key."""
+    """A session with one Dokploy server, authenticated with one API key.
+
+    Reads and repeatable writes (see :func:`repeatable`) are retried on connection errors and
+    429/502/503/504 with a bounded exponential backoff. A create or trigger whose answer was lost
+    is never resent here: it raises :class:`WriteOutcomeUnknown` and the caller looks again.
+    """
 
     def __init__(self, api_url, api_key, validate_certs=True, ca_path=None, timeout=30,
                  retries=DEFAULT_RETRIES, backoff_factor=DEFAULT_BACKOFF):
@@ -145,29 +176,30 @@ class DokployClient:
         if not api_key:
             raise DokployError("option api_key: is required (or set DOKPLOY_API_KEY)")
         self.base_url = normalize_base_url(api_url)
-        self._api_key = api_key
+        self.secrets = Secrets()
+        self.secrets.add(api_key)
         self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff_factor = backoff_factor
+        if validate_certs and ca_path and not os.path.exists(ca_path):
+            raise DokployError("option ca_path: %s does not exist (give the CA certificate file of the server, "
+                               "in PEM)" % ca_path)
+        # requests' ``verify`` takes either a bool or a CA bundle path. It is passed on every request
+        # too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's setting, not a
+        # request's, and validate_certs/ca_path must mean exactly what they say.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session = requests.Session()
+        self.session.verify = self.verify
         self.session.headers.update({
             "x-api-key": api_key,
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         })
-        # requests' ``verify`` takes either a bool or a CA bundle path.
-        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
-        retry = GetOnlyRetry(
-            total=retries, connect=retries, read=retries, status=retries, other=0,
-            allowed_methods=frozenset(["GET"]),
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff_factor,
-            raise_on_status=False,
-            respect_retry_after_header=True,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
+        # Retries are this client's (see _request): urllib3 must not resend anything by itself.
+        adapter = HTTPAdapter(max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        # Every procedure the client called, in order: modules report them
-        # and tests count them.
+        # Every request the client sent (retries included), in order: modules report them and tests count them.
         self.calls = []
 
     # -- public API ---------------------------------------------------------
@@ -177,9 +209,34 @@ class DokployClient:
         clean = dict((k, _query_value(v)) for k, v in params.items() if v is not None)
         return self._request("GET", procedure, params=clean)
 
-    def mutate(self, procedure, body=None):
-        """Call a write procedure (HTTP POST with a JSON body). Never retried."""
-        return self._request("POST", procedure, json_body=body if body is not None else {})
+    def query_object(self, procedure, **params):
+        """A read that must answer one object (a JSON object)."""
+        return self.expect(self.query(procedure, **params), dict, procedure)
+
+    def query_list(self, procedure, **params):
+        """A read that must answer a list (``null`` reads as an empty one)."""
+        return self.expect(self.query(procedure, **params) or [], list, procedure)
+
+    def mutate(self, procedure, body=None, repeatable_write=None):
+        """Call a write procedure (HTTP POST with a JSON body).
+
+        Retried on transient faults only when repeating it is harmless (``repeatable_write``,
+        by default as :func:`repeatable` classifies the procedure).
+        """
+        if repeatable_write is None:
+            repeatable_write = repeatable(procedure)
+        body = body if body is not None else {}
+        self.secrets.learn(body)
+        return self._request("POST", procedure, json_body=body, resend_unknown=repeatable_write)
+
+    def expect(self, answer, kind, procedure):
+        """``answer`` when it is a ``kind`` (dict or list), else an error naming the procedure."""
+        if not isinstance(answer, kind):
+            raise DokployError(
+                "%s: Dokploy answered %s where %s was expected; is api_url (%s) a Dokploy v0.30 server?"
+                % (procedure, _describe(answer), "an object" if kind is dict else "a list", self.base_url),
+                procedure=procedure)
+        return answer
 
     @property
     def writes(self):
@@ -187,57 +244,98 @@ class DokployClient:
         return [procedure for method, procedure in self.calls if method == "POST"]
 
     def redact(self, text):
-        """Remove the API key from any text that may leave the module."""
-        if text is None:
-            return text
-        text = str(text)
-        if self._api_key:
-            text = text.replace(self._api_key, SECRET_MASK)
-        return text
+        """Remove every secret seen in this run (the API key first of all) from a text that may leave the module."""
+        return self.secrets.redact(text)
 
     # -- internals ----------------------------------------------------------
 
-    def _request(self, method, procedure, params=None, json_body=None):
+    def _request(self, method, procedure, params=None, json_body=None, resend_unknown=True):
         url = "%s/%s" % (self.base_url, procedure)
+        started = time.time()
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(method, procedure, url, params, json_body)
+            except _Attempt as failed:
+                retry = failed.kind in ("not_sent", "busy") or resend_unknown
+                if not retry or attempt >= self.retries:
+                    raise self._gave_up(method, procedure, failed, attempt + 1, time.time() - started)
+                delay = self.backoff_factor * (2 ** attempt)
+                if failed.retry_after is not None:
+                    delay = max(delay, min(failed.retry_after, MAX_RETRY_AFTER))
+                time.sleep(delay)
+                attempt += 1
+
+    def _attempt(self, method, procedure, url, params, json_body):
         self.calls.append((method, procedure))
         try:
             response = self.session.request(
                 method, url, params=params, json=json_body, timeout=self.timeout,
-                allow_redirects=False,
+                allow_redirects=False, verify=self.verify,
             )
         except requests.exceptions.SSLError as exc:
-            raise self._transport_error(
-                procedure,
-                "TLS verification of %s failed (set ca_path to the CA that signed it, "
-                "or validate_certs: false for a test server): %s" % (self.base_url, _reason(exc)))
-        except requests.exceptions.RetryError as exc:
-            raise self._transport_error(procedure, "%s kept failing: %s" % (self.base_url, _reason(exc)))
-        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-            # After retries, urllib3 reports a timeout as a connection error: look inside.
-            if isinstance(exc, requests.exceptions.Timeout) or "timed out" in _reason(exc):
-                raise self._transport_error(
-                    procedure, "no answer from %s within %s seconds (option timeout)" % (self.base_url, self.timeout))
-            raise self._transport_error(procedure, "cannot reach %s: %s" % (self.base_url, _reason(exc)))
+            raise DokployError(self.redact(
+                "%s: TLS verification of %s failed (set ca_path to the CA that signed it, or validate_certs: false "
+                "for a test server): %s" % (procedure, self.base_url, _reason(exc))), procedure=procedure)
+        except requests.exceptions.ConnectTimeout:
+            raise _Attempt("not_sent", "no connection within %s seconds (option timeout)" % self.timeout)
+        except requests.exceptions.ReadTimeout:
+            raise _Attempt("unknown", "no answer within %s seconds (option timeout)" % self.timeout)
+        except requests.exceptions.ConnectionError as exc:
+            raise _Attempt("not_sent" if _never_sent(exc) else "unknown", _reason(exc))
         except requests.exceptions.RequestException as exc:
-            raise self._transport_error(procedure, "request to %s failed: %s" % (self.base_url, _reason(exc)))
+            raise DokployError(self.redact("%s: request to %s failed: %s" % (procedure, self.base_url, _reason(exc))),
+                               procedure=procedure)
+        status = response.status_code
+        if status in NOT_APPLIED_STATUSES:
+            raise _Attempt("busy", "HTTP %s (rate limited)" % status, status, _retry_after(response))
+        if status in UNKNOWN_OUTCOME_STATUSES:
+            raise _Attempt("unknown", "HTTP %s %s" % (status, response.reason or ""), status, _retry_after(response))
         return self._parse(procedure, response)
 
-    def _transport_error(self, procedure, message):
-        return DokployError(self.redact("%s: %s" % (procedure, message)), procedure=procedure)
+    def _gave_up(self, method, procedure, failed, attempts, elapsed):
+        tries = "" if attempts == 1 else " (%d attempts in %.0f s)" % (attempts, elapsed)
+        if failed.kind == "unknown" and method == "POST":
+            message = ("%s: %s: %s%s; the request may have been applied: check the object in Dokploy, or run the "
+                       "task again (it looks the object up before writing)"
+                       % (procedure, self.base_url, failed.reason, tries))
+            return WriteOutcomeUnknown(self.redact(message), status=failed.status, procedure=procedure)
+        if failed.kind == "not_sent":
+            message = "%s: cannot reach %s: %s%s" % (procedure, self.base_url, failed.reason, tries)
+        else:
+            message = "%s: %s kept failing: %s%s" % (procedure, self.base_url, failed.reason, tries)
+        return DokployError(self.redact(message), status=failed.status, procedure=procedure)
 
     def _parse(self, procedure, response):
         text = response.text
-        if 200 <= response.status_code < 300:
+        status = response.status_code
+        if 300 <= status < 400:
+            raise DokployError(self.redact(
+                "%s: %s answered HTTP %s, a redirect to %s: set api_url to the address Dokploy answers on itself "
+                "(a redirect here usually means http instead of https, or a login page in front of Dokploy)"
+                % (procedure, self.base_url, status, response.headers.get("Location") or "(no Location)")),
+                status=status, procedure=procedure)
+        looks_html = text.lstrip()[:1] == "<"
+        if 200 <= status < 300:
             if not text.strip():
                 return None
             try:
-                return response.json()
+                answer = response.json()
             except ValueError:
-                raise DokployError(
-                    "%s: Dokploy answered HTTP %s with a body that is not JSON: %s"
-                    % (procedure, response.status_code, _shorten(self.redact(text))),
-                    status=response.status_code, procedure=procedure)
-        raise self._http_error(procedure, response.status_code, text)
+                raise DokployError(self.redact(
+                    "%s: %s answered %s, not Dokploy's API: check api_url (the panel URL, for example "
+                    "https://dokploy.example.com)" % (procedure, self.base_url,
+                                                      "an HTML page" if looks_html else "a body that is not JSON")),
+                    status=status, procedure=procedure)
+            self.secrets.learn(answer)
+            return answer
+        if status == 404 and not _is_json(text):
+            raise DokployError(self.redact(
+                "%s: no Dokploy API at %s (HTTP 404 with %s): check api_url (the panel URL, for example "
+                "https://dokploy.example.com)" % (procedure, self.base_url,
+                                                 "an HTML page" if looks_html else "a body that is not JSON")),
+                status=status, code="NOT_FOUND", procedure=procedure)
+        raise self._http_error(procedure, status, text)
 
     def _http_error(self, procedure, status, text):
         try:
@@ -259,8 +357,45 @@ class DokployClient:
                 "%s: %s" % (field, "; ".join(errs)) for field, errs in sorted(field_errors.items())))
         else:
             line = "%s: HTTP %s %s: %s" % (procedure, status, code or "", message)
+        field_errors = dict((k, [self.redact(e) for e in v]) for k, v in field_errors.items())
         return DokployError(self.redact(" ".join(line.split())), status=status, code=code,
                             procedure=procedure, field_errors=field_errors)
+
+
+def _never_sent(exc):
+    """Whether a connection error happened before the request left (refused, unknown host)."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    text = "%s %s" % (type(reason).__name__, reason)
+    return ("NewConnectionError" in text or "NameResolutionError" in text or "Connection refused" in text
+            or "Failed to resolve" in text)
+
+
+def _retry_after(response):
+    try:
+        return float(response.headers.get("Retry-After"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_json(text):
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _describe(answer):
+    if answer is None:
+        return "nothing"
+    if isinstance(answer, bool):
+        return "%s" % str(answer).lower()
+    if isinstance(answer, list):
+        return "a list"
+    if isinstance(answer, dict):
+        return "an object"
+    return "a %s" % type(answer).__name__
 
 
 def _reason(exc):

@@ -138,6 +138,10 @@ def serialize(key, value):
              and not any(c in value for c in u"#\n\r\u2028\u2029"))
     if plain:
         return value
+    # A final backslash would escape the closing quote, whichever quote it is.
+    if value.endswith(u"\\"):
+        raise DokployError("option vars: the value of %s needs quotes (it has #, a line break or spaces around it) "
+                           "and ends with a backslash, which would escape the closing quote" % key)
     # A carriage return survives only as the \r escape of double quotes (dotenv turns a raw one into \n).
     escapable = u'"' not in value and u"\\n" not in value and u"\\r" not in value
     if u"\r" in value:

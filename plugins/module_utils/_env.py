@@ -12,9 +12,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
+import time
+
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS
+
+# How often a per-key change is saved again when another writer replaced the blob meanwhile.
+VERIFY_ATTEMPTS = 5
 
 # Application blob kind -> its field in application.one and application.saveEnvironment.
 APP_BLOBS = {"env": "env", "build_args": "buildArgs", "build_secrets": "buildSecrets"}
@@ -49,28 +55,50 @@ class EnvTarget(Resource):
             raise DokployError("option database_type: only used with database")
 
     def find(self):
+        """The object holding the blob, read now; None in check mode when a parent does not exist yet."""
         params = self.params
         project = self.tree.project(params["project"])
         if project is None:
-            raise DokployError("option project: no project is named %r or has that id" % params["project"])
+            return self.missing("project %r" % params["project"],
+                                "option project: no project is named %r or has that id" % params["project"])
         service_options = ("app", "compose", "database")
         if not any(params[o] for o in service_options) and params["environment"] is None:
             self.describe("project", "projectId", "project.one", "project.update", project.get("name"))
             return self.read(project["projectId"])
         environment = self.tree.environment(project, params["environment"])
         if environment is None:
-            raise DokployError("option environment: project %r has no environment named %r or with that id"
-                               % (project.get("name"), params["environment"]))
-        # state=absent removes keys here, not the service: a missing service is an error either way.
+            return self.missing("environment %r of project %r" % (params["environment"], project.get("name")),
+                                "option environment: project %r has no environment named %r or with that id"
+                                % (project.get("name"), params["environment"]))
+        # state=absent removes keys here, not the service: a missing service is an error either way
+        # (in check mode, an earlier task would create it).
         kind, service = self.named_service(environment, service_options, missing_ok=False)
         if kind is None:
             self.describe("environment", "environmentId", "environment.one", "environment.update",
                           environment.get("name"))
             return self.read(environment["environmentId"])
+        if service is None:
+            return self.missing(None, None)
         save = {"application": "application.saveEnvironment", "compose": "compose.update"}.get(
             kind, "%s.saveEnvironment" % kind)
         self.describe(kind, "%sId" % kind, "%s.one" % kind, save, service.get("name"))
         return self.read(service[self.id_field])
+
+    def missing(self, what, error):
+        """A parent of the blob does not exist: an error, or in check mode a blob an earlier task would create."""
+        if not self.check_mode:
+            raise DokployError(error)
+        if what:
+            self.missing_parent(what)
+        option = next((o for o in ("app", "compose", "database") if self.params[o]), None)
+        if option:
+            kind = {"app": "application", "compose": "compose"}.get(option) or self.params["database_type"]
+            self.describe(kind, "%sId" % kind, None, None, self.params[option])
+        elif self.params["environment"] is not None:
+            self.describe("environment", "environmentId", None, None, self.params["environment"])
+        else:
+            self.describe("project", "projectId", None, None, self.params["project"])
+        return None
 
     def describe(self, kind, id_field, read_procedure, save_procedure, name):
         self.kind, self.id_field, self.read_procedure = kind, id_field, read_procedure
@@ -80,7 +108,29 @@ class EnvTarget(Resource):
             self.params["kind"], name)
 
     def blob(self, current):
-        return current.get(self.field) or ""
+        return (current or {}).get(self.field) or ""
+
+    def save_merged(self, current, blob, remerge):
+        """Save ``blob``, then read it back: when another writer's blob replaced ours in between, merge again.
+
+        Forks on one machine never get here at the same time (see _lock.py); writers on other
+        controllers can, and a per-key change must not silently drop their keys or ours.
+        ``remerge(blob)`` applies this task's change to another blob. Returns the blob that stayed.
+        """
+        for attempt in range(VERIFY_ATTEMPTS):
+            self.save(current, blob)
+            current = self.read(current[self.id_field])
+            stored = self.blob(current)
+            if stored == blob:
+                return stored
+            again = remerge(stored)
+            if again == stored:
+                return stored  # the other writer's blob already holds this task's change
+            blob = again
+            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+        raise DokployError("the env of %s kept changing under this task (%d attempts): another writer saves it at "
+                           "the same time; run the writers one after another (throttle: 1)" % (self.label,
+                                                                                               VERIFY_ATTEMPTS))
 
     def save(self, current, blob):
         body = {self.id_field: current[self.id_field], self.field: blob}

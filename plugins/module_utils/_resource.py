@@ -20,20 +20,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import re
+import time
 
-from ansible_collections.community.dokploy.plugins.module_utils._client import SECRET_MASK, DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._tree import Tree, delete_request
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown
+from ansible_collections.community.dokploy.plugins.module_utils._lock import ProjectLock
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import SECRET_KEYS, is_empty, mask
+from ansible_collections.community.dokploy.plugins.module_utils._tree import (
+    DATABASE_KINDS,
+    SERVICE_KINDS,
+    Tree,
+    delete_request,
+)
 
 # Service option -> service kind (a database's kind is its database_type).
 SERVICE_OPTIONS = {"app": "application", "compose": "compose", "database": None}
 
-# API fields whose values are secrets wherever they appear in an answer.
-SECRET_KEYS = frozenset([
-    "env", "previewEnv", "buildArgs", "buildSecrets", "previewBuildArgs", "previewBuildSecrets",
-    "password", "databasePassword", "databaseRootPassword", "refreshToken", "token", "privateKey",
-    "apiKey", "secret", "customGitSSHKey",
-])
+# How often a create whose answer was lost is looked for and, when it did not land, sent again.
+CREATE_ATTEMPTS = 3
 
 # Dokploy's password rule for databases (changePassword's input pattern).
 PASSWORD_PATTERN = re.compile(r"^[a-zA-Z0-9@#%^&*()_+\-=\[\]{}|;:,.<>?~`]*$")
@@ -41,6 +46,10 @@ PASSWORD_PATTERN = re.compile(r"^[a-zA-Z0-9@#%^&*()_+\-=\[\]{}|;:,.<>?~`]*$")
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "ki": 1024, "kib": 1024,
                "m": 1024 ** 2, "mb": 1024 ** 2, "mi": 1024 ** 2, "mib": 1024 ** 2,
                "g": 1024 ** 3, "gb": 1024 ** 3, "gi": 1024 ** 3, "gib": 1024 ** 3}
+
+
+# Docker refuses a memory limit or reservation below 6 MiB when it starts the service.
+DOCKER_MIN_MEMORY = 6 * 1024 ** 2
 
 
 def memory_to_api(value, option):
@@ -51,8 +60,21 @@ def memory_to_api(value, option):
         raise DokployError("option %s: %r is not a size; use bytes or a number with K, M or G (512M, 1G)"
                            % (option, value))
     size = int(float(match.group(1)) * _SIZE_UNITS[unit])
-    if size <= 0:
-        raise DokployError("option %s: must be more than 0" % option)
+    if size < DOCKER_MIN_MEMORY:
+        raise DokployError("option %s: %r is %d bytes, below Docker's minimum of 6M; a number without a unit is "
+                           "bytes (write 512M for megabytes)" % (option, value, size))
+    return str(size)
+
+
+def memory_from_api(value):
+    """Bytes as Dokploy stores them -> the shortest exact size an option takes (``268435456`` -> ``256M``)."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return value
+    for unit, factor in (("G", 1024 ** 3), ("M", 1024 ** 2), ("K", 1024)):
+        if size and size % factor == 0:
+            return "%d%s" % (size // factor, unit)
     return str(size)
 
 
@@ -67,16 +89,21 @@ def cpus_to_api(value, option):
     return str(int(round(cpus * 1e9)))
 
 
+def cpus_from_api(value):
+    """Nano-CPUs -> CPUs (``500000000`` -> ``0.5``)."""
+    try:
+        cpus = int(value) / 1e9
+    except (TypeError, ValueError):
+        return value
+    return int(cpus) if cpus == int(cpus) else cpus
+
+
 def check_password(value, option):
     """Refuse what Dokploy's password rule would refuse, before any request."""
     if not PASSWORD_PATTERN.match(value):
         raise DokployError("option %s: Dokploy accepts only letters, digits and @#%%^&*()_+-=[]{}|;:,.<>?~` "
                            "in database passwords (no spaces, $, !, quotes or slashes)" % option)
     return value
-
-
-def is_empty(value):
-    return value is None or value == "" or value == []
 
 
 def same(current, wanted):
@@ -90,45 +117,42 @@ def same(current, wanted):
     return current == wanted
 
 
-def mask(value, secret_keys=SECRET_KEYS):
-    """A copy of an API answer with every secret replaced by ``********``."""
-    if isinstance(value, dict):
-        return dict((k, SECRET_MASK if k in secret_keys and not is_empty(v) else mask(v, secret_keys))
-                    for k, v in value.items())
-    if isinstance(value, list):
-        return [mask(v, secret_keys) for v in value]
-    return value
-
-
 class Field:
     """One option of a module and the API field it sets.
 
     ``writer`` names the procedure group that changes it on an existing object
     (a key of :attr:`Resource.writers`); None means it can only be set at create.
-    ``to_api`` converts the option's value (and raises a DokployError naming the option).
+    ``to_api`` converts the option's value (and raises a DokployError naming the option);
+    ``from_api`` converts a stored value back to the option's form, for diffs.
     """
 
-    def __init__(self, option, api, writer="update", secret=False, to_api=None, on_create=True):
+    def __init__(self, option, api, writer="update", secret=False, to_api=None, on_create=True, from_api=None):
         self.option = option
         self.api = api
         self.writer = writer
         self.secret = secret
         self.to_api = to_api
         self.on_create = on_create
+        self.from_api = from_api
 
 
 # Memory and CPU of a service, the same options and API fields for applications and databases.
 LIMIT_FIELDS = (
-    Field("memory_limit", "memoryLimit", to_api=memory_to_api, on_create=False),
-    Field("memory_reservation", "memoryReservation", to_api=memory_to_api, on_create=False),
-    Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, on_create=False),
-    Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, on_create=False),
+    Field("memory_limit", "memoryLimit", to_api=memory_to_api, from_api=memory_from_api, on_create=False),
+    Field("memory_reservation", "memoryReservation", to_api=memory_to_api, from_api=memory_from_api,
+          on_create=False),
+    Field("cpu_limit", "cpuLimit", to_api=cpus_to_api, from_api=cpus_from_api, on_create=False),
+    Field("cpu_reservation", "cpuReservation", to_api=cpus_to_api, from_api=cpus_from_api, on_create=False),
 )
 
 
 def limits_argument_spec():
     return dict(memory_limit=dict(type="str"), memory_reservation=dict(type="str"),
                 cpu_limit=dict(type="float"), cpu_reservation=dict(type="float"))
+
+
+class Vanished(DokployError):
+    """The object a write was for no longer exists."""
 
 
 class Resource:
@@ -156,6 +180,8 @@ class Resource:
         self.after = {}
         self.changed = False
         self.extra = {}
+        # What this run created, newest last, as (label, delete procedure, body): undone when a later step fails.
+        self.made = []
 
     # -- what subclasses declare ---------------------------------------------
 
@@ -177,20 +203,37 @@ class Resource:
     def check_absent(self, current):
         """Raise a DokployError when ``current`` must not be removed."""
 
+    def check_present(self, current, desired):
+        """Raise a DokployError when making ``desired`` true would lose data (a guard); ``current`` may be None."""
+
     def compare_secret(self, field, current):
         """Whether a secret option is compared with what the server holds (see update_password)."""
         return self.params.get("update_password", "always") == "always"
+
+    def lock_scope(self):
+        """What forks must not change at the same time: by default the project the task names."""
+        return self.params.get("project") or self.params.get("name")
 
     # -- the shared flow -----------------------------------------------------
 
     def run(self):
         self.validate()
-        current = self.find()
-        if self.params.get("state", "present") == "absent":
-            self.absent(current)
-        else:
-            current = self.present(current)
+        with self.serialized():
+            try:
+                current = self.find()
+                if self.params.get("state", "present") == "absent":
+                    self.absent(current)
+                else:
+                    current = self.present(current)
+            except DokployError as exc:
+                raise self.undo(exc)
         return self.result(current)
+
+    def serialized(self):
+        """The machine-wide lock on :meth:`lock_scope` of this server; none in check mode (nothing is written)."""
+        if self.check_mode:
+            return _Unlocked()
+        return ProjectLock(self.client.base_url, self.lock_scope())
 
     def desired(self):
         """The API values of the options the user set."""
@@ -208,13 +251,13 @@ class Resource:
             if missing:
                 # Refused before anything is sent, in check mode too: the create would fail.
                 raise DokployError("option %s: required to create a %s" % (missing[0], self.kind))
+            self.check_present(None, desired)
             self.changed = True
-            self.after = self.masked_fields(desired)
+            self.after = self.masked_fields(desired, side="after")
             if self.check_mode:
                 return None
             on_create = set(f.api for f in self.fields if f.on_create)
-            body = self.create_body(dict((k, v) for k, v in desired.items() if k in on_create))
-            current = self.read(self.after_create(self.write(self.create_procedure, body), desired))
+            current = self.create(dict((k, v) for k, v in desired.items() if k in on_create), desired)
             # What create does not take is written next, by the procedures that change it.
             rest = self.changes(current, desired)
             if rest:
@@ -224,13 +267,66 @@ class Resource:
         changes = self.changes(current, desired)
         if not changes:
             return current
+        self.check_present(current, changes)
         self.changed = True
-        self.before = self.masked_fields(dict((api, current.get(api)) for api in changes))
-        self.after = self.masked_fields(changes)
+        self.before = self.masked_fields(dict((api, current.get(api)) for api in changes), side="before")
+        self.after = self.masked_fields(changes, side="after")
         if self.check_mode:
             return current
         self.update(current, changes)
         return self.read(current[self.id_field])
+
+    def create(self, on_create, desired):
+        """Create the object once, read it, and remember how to undo it."""
+        created, found = self.create_once(self.create_procedure, self.create_body(on_create), self.find_again)
+        current = found if found is not None else self.read(self.after_create(created, desired))
+        self.made.append(("%s %s" % (self.kind, current.get(self.id_field)), self.delete_procedure,
+                          self.delete_body(current)))
+        return current
+
+    def create_once(self, procedure, body, look_again):
+        """Send a create so that it lands once: ``(answer, None)``, or ``(None, found)`` when a lost one had landed.
+
+        A create whose answer was lost (reset, timeout, 502/503/504) may have landed: it is never
+        sent blindly again. The object is looked for with ``look_again`` (on a fresh read of the
+        tree); only when it is absent is the create sent again.
+        """
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                return self.write(procedure, body), None
+            except WriteOutcomeUnknown:
+                # Give a slow server a moment to finish what it may have started.
+                time.sleep(self.client.backoff_factor * (2 ** attempt) * (1 + random.random()))
+                self.tree = Tree(self.client)
+                found = look_again()
+                if found is not None:
+                    return None, found
+                if attempt + 1 == CREATE_ATTEMPTS:
+                    raise
+        raise DokployError("%s: not sent" % procedure)  # not reached: the loop returns or raises
+
+    def find_again(self):
+        return self.find()
+
+    def undo(self, error):
+        """After a failed step: remove what this run created (newest first) and say so in the error."""
+        if not self.made or self.check_mode:
+            return error
+        removed, left = [], []
+        for label, procedure, body in reversed(self.made):
+            try:
+                self.client.mutate(procedure, body)
+                removed.append(label)
+            except DokployError:
+                left.append(label)
+        self.made = []
+        message = error.message
+        if removed:
+            message += "; this task removed what it had created (%s)" % ", ".join(removed)
+        if left:
+            message += "; left behind, remove by hand: %s" % ", ".join(left)
+        return type(error)(message, status=error.status, code=error.code, procedure=error.procedure,
+                           field_errors=error.field_errors)
 
     def changes(self, current, desired):
         fields = dict((f.api, f) for f in self.fields)
@@ -245,7 +341,8 @@ class Resource:
                 if field.writer is None:
                     raise DokployError("option %s: cannot be changed once the %s exists (it is %r); "
                                        "remove and recreate the %s to change it"
-                                       % (field.option, self.kind, current.get(api), self.kind))
+                                       % (field.option, self.kind, self.shown(field, current.get(api), "before"),
+                                          self.kind))
                 changes[api] = value
         return changes
 
@@ -270,25 +367,29 @@ class Resource:
         self.changed = True
         self.before = self.masked_fields(self.identity(current))
         if not self.check_mode:
-            self.write(self.delete_procedure, self.delete_body(current))
+            try:
+                self.write(self.delete_procedure, self.delete_body(current))
+            except Vanished:
+                pass  # gone already: a retried delete whose first answer was lost, or another task's
 
     def delete_body(self, current):
         return {self.id_field: current[self.id_field]}
 
     def read(self, object_id):
-        return self.client.query(self.read_procedure, **{self.id_field: object_id})
+        return self.client.query_object(self.read_procedure, **{self.id_field: object_id})
 
     def write(self, procedure, body):
         """Send a write; a 400 names the options at fault, a vanished object says so."""
         try:
             return self.client.mutate(procedure, body)
+        except WriteOutcomeUnknown:
+            raise
         except DokployError as exc:
             object_id = body.get(self.id_field)
             # Dokploy answers 404 or a bare 400 ("Error updating ...") for an unknown id: tell which.
             if object_id and exc.status in (400, 404) and not exc.field_errors and self.vanished(object_id):
-                raise DokployError("%s %s no longer exists: it was removed while this task ran (%s)"
-                                   % (self.kind, object_id, exc), status=404, code="NOT_FOUND",
-                                   procedure=procedure)
+                raise Vanished("%s %s no longer exists: it was removed while this task ran (%s)"
+                               % (self.kind, object_id, exc), status=404, code="NOT_FOUND", procedure=procedure)
             raise exc.with_option_names(dict((f.api, f.option) for f in self.fields))
 
     def vanished(self, object_id):
@@ -298,40 +399,60 @@ class Resource:
             return exc.status == 404
         return False
 
+    def missing_parent(self, what):
+        """In check mode, a parent an earlier task would create: the object would be created with it."""
+        self.changed = True
+        self.extra["missing_parent"] = "%s does not exist yet (an earlier task of the play would create it)" % what
+
     def environment(self, create_missing=False):
         """The environment the options ``project`` and ``environment`` name, or None when it does not exist.
 
         With ``create_missing``, a missing project or environment is created (outside check mode) and
-        the change is reported; without it, a missing one is an error naming the option. For
-        ``state=absent`` a missing one just means there is nothing to remove.
+        the change is reported; without it, a missing one is an error naming the option, except in check
+        mode, where an earlier task would create it. For ``state=absent`` a missing one just means there is
+        nothing to remove.
         """
         absent = self.params.get("state") == "absent"
-        project = self.tree.project(self.params["project"])
+        name = self.params["project"]
+        project = self.tree.project(name)
         if project is None:
             if absent:
                 return None
+            if not create_missing and not self.check_mode:
+                raise DokployError("option project: no project is named %r or has that id" % name)
             if not create_missing:
-                raise DokployError("option project: no project is named %r or has that id"
-                                   % self.params["project"])
+                self.missing_parent("project %r" % name)
+                return None
             self.changed = True
-            self.extra["created_project"] = self.params["project"]
+            self.extra["created_project"] = name
             if self.check_mode:
                 return None
-            created = self.write("project.create", {"name": self.params["project"]})
-            project = dict(created["project"], environments=[created["environment"]])
+            created, found = self.create_once("project.create", {"name": name}, lambda: self.tree.project(name))
+            project = found or dict(created["project"], environments=[created["environment"]])
+            self.made.append(("project %s" % project["projectId"], "project.remove", {"projectId": project["projectId"]}))
         environment = self.tree.environment(project, self.params.get("environment"))
         if environment is None:
+            wanted = self.params.get("environment")
             if absent:
                 return None
-            if not create_missing:
+            if not create_missing and not self.check_mode:
                 raise DokployError("option environment: project %r has no environment named %r or with that id"
-                                   % (project.get("name"), self.params.get("environment")))
+                                   % (project.get("name"), wanted))
+            if not create_missing:
+                self.missing_parent("environment %r of project %r" % (wanted, project.get("name")))
+                return None
             self.changed = True
-            self.extra["created_environment"] = self.params["environment"]
+            self.extra["created_environment"] = wanted
             if self.check_mode:
                 return None
-            environment = self.write("environment.create", {"name": self.params["environment"],
-                                                            "projectId": project["projectId"]})
+            project_id = project["projectId"]
+            created, found = self.create_once(
+                "environment.create", {"name": wanted, "projectId": project_id},
+                lambda: self.tree.environment(self.tree.project(project_id) or {}, wanted))
+            environment = found or created
+            if not any(label.startswith("project ") for label, _p, _b in self.made):
+                self.made.append(("environment %s" % environment["environmentId"], "environment.remove",
+                                  {"environmentId": environment["environmentId"]}))
         return environment
 
     def remove_services(self, environments, what):
@@ -349,34 +470,83 @@ class Resource:
         self.extra["removed_services"] = ["%s %s" % (kind, name) for kind, _id, name in services]
         if not self.check_mode:
             for kind, service_id, _name in services:
-                self.write(*delete_request(kind, service_id))
+                try:
+                    self.write(*delete_request(kind, service_id))
+                except Vanished:
+                    pass
 
     def named_service(self, environment, options=tuple(SERVICE_OPTIONS), missing_ok=None):
         """(kind, service) named by whichever of ``options`` (app, compose, database) is set.
 
         (None, None) when none is set. A missing service is (kind, None) when ``missing_ok``
-        (by default: with state=absent, there is nothing to remove), else an error naming the option.
+        (by default: with state=absent, there is nothing to remove) or in check mode (an earlier task
+        would create it), else an error naming the option.
         """
         option = next((o for o in options if self.params.get(o)), None)
         if option is None:
             return None, None
         kind = SERVICE_OPTIONS[option] or self.params["database_type"]
+        if environment is None:
+            return kind, None  # the parents are missing already (absent, or check mode)
         service = self.tree.service(environment, kind, self.params[option], option=option)
         if missing_ok is None:
             missing_ok = self.params.get("state") == "absent"
         if service is None and not missing_ok:
-            raise DokployError("option %s: no %s is named %r or has that id in environment %r"
-                               % (option, kind, self.params[option], environment.get("name")))
+            if not self.check_mode:
+                raise DokployError("option %s: no %s is named %r or has that id in environment %r"
+                                   % (option, kind, self.params[option], environment.get("name")))
+            self.missing_parent("%s %r" % (kind, self.params[option]))
         return kind, service
+
+    def port_user(self, port, protocol="tcp", exclude=None):
+        """The service (``"application web"``) that already publishes ``port``, else None.
+
+        Reads every application's ports and every database's external port of the organization: called
+        only when a port is about to be published, since Dokploy itself checks nothing (an application's
+        clash shows only when its deployment fails).
+        """
+        for project in self.tree.projects():
+            for environment in project.get("environments") or []:
+                where = "project %s, environment %s" % (project.get("name"), environment.get("name"))
+                for app in environment.get("applications") or []:
+                    if app.get("applicationId") == exclude:
+                        continue
+                    ports = self.client.query_object("application.one", applicationId=app["applicationId"])
+                    for published in ports.get("ports") or []:
+                        if same(published.get("publishedPort"), port) and published.get("protocol", "tcp") == protocol:
+                            return "application %s (%s)" % (app.get("name"), where)
+                for kind in DATABASE_KINDS:
+                    id_field = SERVICE_KINDS[kind][1]
+                    for listed in environment.get(SERVICE_KINDS[kind][0]) or []:
+                        if listed.get(id_field) == exclude:
+                            continue
+                        database = self.client.query_object("%s.one" % kind, **{id_field: listed[id_field]})
+                        if protocol == "tcp" and same(database.get("externalPort"), port):
+                            return "%s database %s (%s)" % (kind, database.get("name"), where)
+        return None
 
     def identity(self, current):
         return dict((k, current.get(k)) for k in (self.id_field, "name") if k in current)
 
-    def masked_fields(self, values):
-        """API values as the diff shows them: by option name, secrets masked."""
-        options = dict((f.api, f.option) for f in self.fields)
+    def shown(self, field, value, side):
+        """A value as the diff shows it: what the user wrote (after), the option's form of what is stored (before)."""
+        if field is None:
+            return value
+        if side == "after" and field.to_api and self.params.get(field.option) is not None:
+            return self.params[field.option]
+        if field.from_api and value is not None:
+            return field.from_api(value)
+        return value
+
+    def masked_fields(self, values, side=None):
+        """API values as the diff shows them: by option name, in the option's units, secrets masked."""
+        fields = dict((f.api, f) for f in self.fields)
         secrets = set(f.api for f in self.fields if f.secret) | SECRET_KEYS
-        return dict((options.get(api, api), mask({api: value}, secrets)[api]) for api, value in values.items())
+        shown = {}
+        for api, value in values.items():
+            field = fields.get(api)
+            shown[field.option if field else api] = mask({api: self.shown(field, value, side)}, secrets)[api]
+        return shown
 
     def result(self, current):
         result = dict(changed=self.changed, diff=dict(before=self.before, after=self.after))
@@ -384,3 +554,13 @@ class Resource:
         result["id"] = current.get(self.id_field) if current else None
         result.update(self.extra)
         return result
+
+
+class _Unlocked:
+    """The lock's stand-in where nothing is written."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

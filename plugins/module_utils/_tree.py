@@ -39,20 +39,45 @@ def delete_request(kind, service_id):
     return "%s.remove" % kind, {"%sId" % kind: service_id}
 
 
+# Kind -> the task that removes one object of that kind by id (a race can leave two of one name).
+REMOVAL = {
+    "project": "community.dokploy.dokploy_project: {name: %s, state: absent}",
+    "environment": "community.dokploy.dokploy_environment: {project: <project>, name: %s, state: absent}",
+    "application": "community.dokploy.dokploy_app: {project: <project>, environment: <environment>, name: %s, "
+                   "state: absent}",
+    "compose": "community.dokploy.dokploy_compose: {project: <project>, environment: <environment>, name: %s, "
+               "state: absent}",
+}
+
+
+def removal_task(what, object_id):
+    if what in REMOVAL:
+        return REMOVAL[what] % object_id
+    if what in DATABASE_KINDS:
+        return ("community.dokploy.dokploy_db: {type: %s, project: <project>, environment: <environment>, name: %s, "
+                "state: absent}" % (what, object_id))
+    return "remove %s %s" % (what, object_id)
+
+
 def pick(candidates, ref, id_field, what, option):
     """The one candidate whose id or name is ``ref``; None when there is none.
 
     An id wins over a name. Several candidates with that name is an error
-    listing their ids, so a playbook never acts on a guess.
+    listing their ids (and when each was created), and the task that removes an
+    extra one, so a playbook never acts on a guess and a duplicate left by a race
+    is easy to clean up.
     """
     for candidate in candidates:
         if candidate.get(id_field) == ref:
             return candidate
     named = [c for c in candidates if c.get("name") == ref]
     if len(named) > 1:
+        ids = ", ".join("%s%s" % (c.get(id_field), " created %s" % c["createdAt"] if c.get("createdAt") else "")
+                        for c in named)
         raise DokployError(
-            "option %s: %d %ss are named %r (ids: %s); give the id instead of the name"
-            % (option, len(named), what, ref, ", ".join(str(c.get(id_field)) for c in named)))
+            "option %s: %d %ss are named %r (ids: %s); give the id instead of the name, or keep one and remove the "
+            "others by id, e.g. %s"
+            % (option, len(named), what, ref, ids, removal_task(what, named[-1].get(id_field))))
     return named[0] if named else None
 
 
@@ -66,7 +91,7 @@ class Tree:
 
     def projects(self):
         if self._projects is None:
-            self._projects = self.client.query("project.all") or []
+            self._projects = self.client.query_list("project.all")
         return self._projects
 
     def project(self, ref, option="project"):
@@ -84,7 +109,8 @@ class Tree:
     def environment_details(self, environment_id):
         """``environment.one``: every service of the environment with its name (and the description)."""
         if environment_id not in self._environments:
-            self._environments[environment_id] = self.client.query("environment.one", environmentId=environment_id)
+            self._environments[environment_id] = self.client.query_object("environment.one",
+                                                                          environmentId=environment_id)
         return self._environments[environment_id]
 
     def services(self, environment, kind):

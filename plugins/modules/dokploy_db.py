@@ -86,7 +86,14 @@ options:
     description:
       - Port on the Dokploy host that exposes the database outside Dokploy's network.
       - Setting or changing it makes Dokploy redeploy the database at once; the result says so in RV(redeployed).
+      - A port another application or database of the organization already publishes is refused, naming that
+        service, unless O(force=true).
     type: int
+  force:
+    description:
+      - Set O(external_port) even when another service of the organization already publishes it.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - community.dokploy.placement
   - community.dokploy.placement.LIMITS
@@ -225,6 +232,14 @@ class Database(Resource):
     def create_body(self, desired):
         return dict(desired, environmentId=self.env["environmentId"])
 
+    def check_present(self, current, changes):
+        port = changes.get("externalPort")
+        if port is not None and not self.params["force"]:
+            user = self.port_user(port, exclude=current.get(self.id_field) if current else None)
+            if user:
+                raise DokployError("option external_port: %d is already published by %s; the redeploy would fail "
+                                   "on the clash: choose another port, or set force: true" % (port, user))
+
     def update(self, current, changes):
         """Passwords of a database that has run change in the database itself, the rest as declared."""
         # Dokploy keeps no deploy history for databases: "idle" is both "never ran" and "stopped".
@@ -269,6 +284,7 @@ def main():
             update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
             command=dict(type="str"),
             external_port=dict(type="int"),
+            force=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )

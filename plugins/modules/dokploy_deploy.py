@@ -169,12 +169,13 @@ progress:
 import time
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._client import SECRET_MASK, DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._dotenv import parse
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
 
 TERMINAL = ("done", "error", "cancelled")
+# How often a trigger whose answer was lost is sent again after no deployment showed up.
+TRIGGER_ATTEMPTS = 3
 # Service kind -> the procedure listing its deployments and its id parameter.
 DEPLOYMENT_LISTS = {"application": ("deployment.all", "applicationId"),
                     "compose": ("deployment.allByCompose", "composeId")}
@@ -205,9 +206,11 @@ class Deploy(Resource):
         self.validate()
         service = self.find()
         action = self.params["action"]
-        self.label = "%s %s" % (self.kind, service.get("name"))
+        option = "app" if self.params["app"] else "compose" if self.params["compose"] else "database"
+        self.label = "%s %s" % (self.kind, service.get("name") if service else self.params[option])
         result = dict(changed=True, deployment={}, elapsed=0, progress=[], status=None,
                       msg="%s %s" % ("would " + action if self.check_mode else action, self.label))
+        result.update(self.extra)
         if self.check_mode:
             return result
         service_id = self.service_id = service[self.id_field]
@@ -218,11 +221,42 @@ class Deploy(Resource):
                 if self.params[option] is not None:
                     body[option] = self.params[option]
             known = set(d["deploymentId"] for d in self.deployments(service_id))
-        self.write("%s.%s" % (self.kind, action), body)
+        self.trigger("%s.%s" % (self.kind, action), body, follow and self.params["wait"], known)
         if follow and self.params["wait"]:
             result.update(self.follow(service_id, known))
         result["status"] = self.read(service_id).get(SERVICE_KINDS[self.kind][2])
         return result
+
+    def trigger(self, procedure, body, can_check, known):
+        """Send the trigger once in effect: when its answer is lost, resend only if no new deployment shows up.
+
+        Without a deployment list to look at (databases, start/stop, wait: false) a lost answer is an error
+        saying the trigger may have been applied.
+        """
+        for attempt in range(TRIGGER_ATTEMPTS):
+            try:
+                return self.write(procedure, body)
+            except WriteOutcomeUnknown:
+                if not can_check:
+                    raise
+                if self.landed(self.service_id, known):
+                    return None  # it landed: the deployment it queued is followed
+                if attempt + 1 == TRIGGER_ATTEMPTS:
+                    raise
+        return None
+
+    def landed(self, service_id, known, wait=10):
+        """Whether a deployment this run may have queued shows up within ``wait`` seconds."""
+        deadline = time.time() + wait
+        while True:
+            try:
+                if any(d["deploymentId"] not in known for d in self.deployments(service_id)):
+                    return True
+            except DokployError:
+                pass
+            if time.time() >= deadline:
+                return False
+            time.sleep(min(1.0, self.params["poll_interval"]))
 
     def read(self, object_id):
         return self.client.query("%s.one" % self.kind, **{self.id_field: object_id})
@@ -267,25 +301,18 @@ class Deploy(Resource):
         if info.get("log_tail"):
             message += "; last log lines: " + " | ".join(info["log_tail"][-5:])
         self.dokploy.module.fail_json(msg=message, deployment=info, elapsed=elapsed, progress=progress,
-                                      changed=True)
+                                      changed=True)  # redacted there, like every message
 
     def log_tail(self, deployment_id):
+        # Read first, so that the client knows the service's env values: a build log may echo them, and
+        # every message leaving the module is redacted of every secret the client has seen.
+        self.read(self.service_id)
         try:
             text = self.client.query("deployment.readLogs", deploymentId=deployment_id,
                                      tail=self.params["log_lines"]) or ""
         except DokployError as exc:
             return ["(the log could not be read: %s)" % exc]
-        for value in self.secret_values():
-            text = text.replace(value, SECRET_MASK)
-        return text.splitlines()[-self.params["log_lines"]:]
-
-    def secret_values(self):
-        """The service's env values, longest first: a build log may echo them."""
-        service = self.read(self.service_id)
-        values = set()
-        for field in ("env", "buildArgs", "buildSecrets"):
-            values.update(v for v in parse(service.get(field) or "").values() if len(v) >= 4)
-        return sorted(values, key=len, reverse=True)
+        return self.client.redact(str(text)).splitlines()[-self.params["log_lines"]:]
 
 
 def describe(deployment):

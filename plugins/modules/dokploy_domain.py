@@ -74,6 +74,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - Create the domain even when another service of the organization already routes the same O(host) and
+        O(path). Without it the task fails naming that service, in check mode too: Traefik would then pick one
+        of the two routes arbitrarily.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - community.dokploy.placement
   - community.dokploy.connection
@@ -191,6 +198,29 @@ class Domain(Resource):
                                   ", ".join(d["domainId"] for d in matching)))
         return matching[0] if matching else None
 
+    def check_present(self, current, desired):
+        if current is not None or self.params["force"]:
+            return
+        try:
+            domains = self.client.query_list("overview.domains")
+        except DokployError as exc:
+            if exc.status != 404:
+                raise
+            self.dokploy.warn("this Dokploy has no overview.domains, so whether another service already routes "
+                              "%s%s was not checked" % (self.params["host"], self.params["path"]))
+            return
+        mine = getattr(self, "service_id", None)
+        taken = [d for d in domains if d.get("host") == self.params["host"]
+                 and (d.get("path") or "/") == self.params["path"] and d.get("serviceOwnerId") != mine]
+        if taken:
+            owner = taken[0]
+            raise DokployError("option host: %s%s is already routed to %s %s (project %s, environment %s, domain %s); "
+                               "two routes for one address make Traefik pick one at random: remove that domain, or "
+                               "set force: true" % (self.params["host"], self.params["path"],
+                                                    owner.get("serviceOwnerType"), owner.get("serviceName"),
+                                                    owner.get("projectName"), owner.get("environmentName"),
+                                                    owner.get("domainId")))
+
     def create_body(self, desired):
         _kind, id_field, _list_procedure, domain_type = TARGETS[self.target]
         return dict(desired, domainType=domain_type, **{id_field: self.service_id})
@@ -219,6 +249,7 @@ def main():
             strip_path=dict(type="bool"),
             internal_path=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            force=dict(type="bool", default=False),
         ),
         required_one_of=[("app", "compose")],
         mutually_exclusive=[("app", "compose")],

@@ -83,6 +83,13 @@ options:
   exclusive:
     description:
       - With O(state=present), also remove every key not in O(vars) or O(src).
+      - When O(vars) and O(src) hold no key at all (an empty file, or a C(default({})) that fired), this would
+        remove every key; the task fails instead, unless O(allow_empty=true).
+    type: bool
+    default: false
+  allow_empty:
+    description:
+      - With O(exclusive=true), accept an empty O(vars) or O(src) and remove every key of the target.
     type: bool
     default: false
   show_values:
@@ -195,21 +202,30 @@ class EnvVars(EnvTarget):
     def run(self):
         self.validate()
         wanted = self.wanted()  # before any request: a bad value fails first
-        current = self.find()
-        old = self.blob(current)
+        if self.params["exclusive"] and not wanted and not self.params["allow_empty"]:
+            raise DokployError("option %s: holds no key, and exclusive: true would remove every key of the target; "
+                               "set allow_empty: true if that is what you mean"
+                               % ("src" if self.params["src"] else "vars"))
+        with self.serialized():
+            current = self.find()
+            old = self.blob(current)
+            new, added, changed, removed = self.merged(old, wanted)
+            for key in duplicates(old):
+                self.dokploy.warn("%s defines %s more than once; the last definition counts" % (self.label, key))
+            self.changed = new != old
+            self.before, self.after = self.diff_text(old, ()), self.diff_text(new, changed)
+            if self.changed and not self.check_mode:
+                self.save_merged(current, new, lambda stored: self.merged(stored, wanted)[0])
+        result = dict(changed=self.changed, diff=dict(before=self.before, after=self.after), target=self.label,
+                      keys_added=added, keys_changed=changed, keys_removed=removed)
+        result.update(self.extra)
+        return result
+
+    def merged(self, old, wanted):
+        """This task's change applied to the blob ``old``: (new blob, keys added, changed, removed)."""
         if self.params["state"] == "absent":
-            remove = list(wanted) + list(self.params["keys"] or [])
-            new, added, changed, removed = merge(old, {}, remove=remove)
-        else:
-            new, added, changed, removed = merge(old, wanted, exclusive=self.params["exclusive"])
-        for key in duplicates(old):
-            self.dokploy.module.warn("%s defines %s more than once; the last definition counts" % (self.label, key))
-        self.changed = new != old
-        self.before, self.after = self.diff_text(old, ()), self.diff_text(new, changed)
-        if self.changed and not self.check_mode:
-            self.save(current, new)
-        return dict(changed=self.changed, diff=dict(before=self.before, after=self.after), target=self.label,
-                    keys_added=added, keys_changed=changed, keys_removed=removed)
+            return merge(old, {}, remove=list(wanted) + list(self.params["keys"] or []))
+        return merge(old, wanted, exclusive=self.params["exclusive"])
 
     def diff_text(self, blob, changed):
         lines = []
@@ -227,6 +243,7 @@ def main():
         src=dict(type="path"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
+        allow_empty=dict(type="bool", default=False),
         show_values=dict(type="bool", default=False),
     )
     dokploy = DokployModule(

@@ -108,7 +108,10 @@ class Environment(Resource):
         if self.project is None:
             if self.params["state"] == "absent":
                 return None
-            raise DokployError("option project: no project is named %r or has that id" % self.params["project"])
+            if not self.check_mode:
+                raise DokployError("option project: no project is named %r or has that id" % self.params["project"])
+            self.missing_parent("project %r" % self.params["project"])
+            return None
         listed = self.tree.environment(self.project, self.params["name"], option="name")
         return self.tree.environment_details(listed["environmentId"]) if listed else None
 

@@ -52,6 +52,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - Allow removing or changing the data volume Dokploy created with a database (C(<appName>-data) at the
+        engine's data path). Without it such a task fails, in check mode too: the database would start empty
+        on its next deploy, with its data left in the old volume.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - community.dokploy.placement
   - community.dokploy.placement.SERVICE
@@ -100,6 +107,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._child import (
 )
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS
 
 PARENTS = ("app", "compose", "database")
 # Mount type -> the option it needs.
@@ -131,6 +139,25 @@ class Mount(Child):
         if mount_type and self.params[SOURCES[mount_type]] is None:
             raise DokployError("option %s: required with type: %s" % (SOURCES[mount_type], mount_type))
 
+    def is_data_volume(self, current):
+        """The volume Dokploy made with a database for its data: the database starts empty without it."""
+        return (self.parent_kind in DATABASE_KINDS and current.get("type") == "volume"
+                and (current.get("volumeName") or "").endswith("-data"))
+
+    def check_absent(self, current):
+        self.guard_data_volume(current, "removing")
+
+    def check_present(self, current, changes):
+        if current is not None:
+            self.guard_data_volume(current, "changing")
+
+    def guard_data_volume(self, current, doing):
+        if self.is_data_volume(current) and not self.params["force"]:
+            raise DokployError("option force: the volume %s at %s is the data of %s; %s it makes the database "
+                               "start empty on its next deploy (the data stays in the old volume); set force: true "
+                               "to do it anyway" % (current.get("volumeName"), current.get("mountPath"),
+                                                    self.parent_label, doing))
+
     def children(self):
         return self.client.query("mounts.listByServiceId", serviceType=self.parent_kind,
                                  serviceId=self.parent_id) or []
@@ -149,6 +176,7 @@ def main():
         content=dict(type="str"),
         file_path=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        force=dict(type="bool", default=False),
     )
     dokploy = DokployModule(argument_spec=spec, supports_check_mode=True, **parent_rules(PARENTS))
     dokploy.run(Mount(dokploy).run)

@@ -49,6 +49,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - Publish the port even when another application or a database (its external port) of the
+        organization already publishes it. Without it the task fails naming that service, in check mode
+        too. Checking reads every service of the organization, once, when the port is created.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - community.dokploy.placement
   - community.dokploy.connection
@@ -110,6 +117,15 @@ class Port(Child):
             if port is not None and not 1 <= port <= 65535:
                 raise DokployError("option %s: %d is not a port number (1-65535)" % (option, port))
 
+    def check_present(self, current, desired):
+        if current is None and not self.params["force"]:
+            user = self.port_user(self.params["published_port"], self.params["protocol"],
+                                  exclude=getattr(self, "parent_id", None))
+            if user:
+                raise DokployError("option published_port: %d/%s is already published by %s; the deployment would "
+                                   "fail on the clash: choose another port, or set force: true"
+                                   % (self.params["published_port"], self.params["protocol"], user))
+
     def create_body(self, desired):
         return dict(dict(publishMode="ingress"), applicationId=self.parent_id, **desired)
 
@@ -122,6 +138,7 @@ def main():
         target_port=dict(type="int"),
         publish_mode=dict(type="str", choices=["ingress", "host"]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        force=dict(type="bool", default=False),
     )
     dokploy = DokployModule(argument_spec=spec, supports_check_mode=True)
     dokploy.run(Port(dokploy).run)

@@ -30,6 +30,8 @@ Other behaviour worth knowing:
     reset the connection or stall for `--stall-seconds` (default 30) and then
     close it. Half of the fault kinds strike after a write was applied
     (the write persists), the others before (nothing is applied).
+  * `--latency S` delays every API request by S seconds (half before it is
+    applied, half before it is answered), so that races between clients show.
   * `--request-log FILE` appends {"method", "procedure", "status"} per API
     request (status 0 when the connection was reset or stalled).
   * `--state FILE` loads the state at start if the file exists and saves it
@@ -963,6 +965,25 @@ def domains_of(kind):
     return listing
 
 
+def overview_domains(api, ctx, data):
+    """Every domain of the caller's organization with its owning service (v0.30.2 services/overview.ts)."""
+    found = []
+    for domain in api.store.tables["domain"].values():
+        owner = api.owner_of(domain)
+        if owner is None or api.org_of(*owner) != ctx.org:
+            continue
+        kind, service = owner
+        env = api.store.get("environment", service["environmentId"])
+        project = api.store.get("project", env["projectId"])
+        found.append({k: domain.get(k) for k in ("domainId", "host", "path", "port", "customEntrypoint", "https",
+                                                  "certificateType", "createdAt", "enabled", "domainType")}
+                     | {"serviceOwnerId": service[id_field(kind)], "serviceOwnerType": kind,
+                        "serviceName": service["name"], "projectId": project["projectId"],
+                        "projectName": project["name"], "environmentId": env["environmentId"],
+                        "environmentName": env["name"]})
+    return found
+
+
 def domain_update(api, ctx, data):
     domain = api.child(ctx, "domain", data["domainId"])
     update_fields(domain, data, skip=("domainId",))
@@ -1167,6 +1188,7 @@ def build_procedures():
         "domain.delete": ("POST", child_delete("domain")),
         "domain.byApplicationId": ("GET", domains_of("application")),
         "domain.byComposeId": ("GET", domains_of("compose")),
+        "overview.domains": ("GET", overview_domains),
         "mounts.create": ("POST", mount_create),
         "mounts.one": ("GET", mount_one),
         "mounts.update": ("POST", mount_update),
@@ -1251,6 +1273,7 @@ class Simulator:
         self.faults = random.Random(args.fault_seed)
         self.fault_lock = threading.Lock()
         self.stall_seconds = args.stall_seconds
+        self.latency = getattr(args, "latency", 0.0)
         self.log_file = open(args.request_log, "a", encoding="utf-8") if args.request_log else None
         self.log_lock = threading.Lock()
 
@@ -1383,10 +1406,15 @@ class Handler(BaseHTTPRequestHandler):
         procedure = url.path[len("/api/"):]
         sim = self.sim
         fault = sim.roll_fault()
+        if sim.latency:
+            # Half on the way in, half on the way out, outside the state's lock: races get room as on a real network.
+            time.sleep(sim.latency / 2)
         try:
             if fault and fault[1] == "before":
                 raise Fault(fault[0])
             status, ctype, payload = self.dispatch(method, procedure, url.query, body)
+            if sim.latency:
+                time.sleep(sim.latency / 2)
             if fault:
                 raise Fault(fault[0])
         except Fault as f:
@@ -1437,6 +1465,7 @@ def parse_args(argv=None):
     parser.add_argument("--fault-seed", type=int, default=None)
     parser.add_argument("--stall-seconds", type=float, default=30.0)
     parser.add_argument("--request-log")
+    parser.add_argument("--latency", type=float, default=0.0)
     return parser.parse_args(argv)
 
 

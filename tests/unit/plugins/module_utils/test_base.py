@@ -29,15 +29,41 @@ def test_a_dokploy_error_ends_in_one_line_with_its_details(capsys):
     assert "exception" not in result
 
 
-def test_an_unexpected_answer_is_reported_as_such_without_the_key(capsys):
+def test_an_answer_of_another_shape_is_one_line_without_the_key(capsys):
     def action():
         raise KeyError("applicationId missing for " + KEY)
     result = finish(action, capsys)
-    assert result["msg"].startswith("community.dokploy could not handle Dokploy's answer (please report this): "
-                                    "KeyError: ")
-    # The traceback goes to fail_json's exception, shown as ansible-core's traceback settings say.
+    assert result["msg"].startswith("Dokploy's answer to (no request) did not have the expected shape (KeyError: ")
     assert "applicationId missing for" in result["msg"]
+    assert "exception" not in result
     assert KEY not in json.dumps(result)
+
+
+def test_an_unexpected_error_is_reported_as_such_without_the_key(capsys):
+    def action():
+        raise RuntimeError("broken for " + KEY)
+    result = finish(action, capsys)
+    assert result["msg"].startswith("community.dokploy could not handle Dokploy's answer (please report this): "
+                                    "RuntimeError: broken for ********")
+    assert KEY not in json.dumps(result)
+
+
+def test_every_message_is_redacted_of_every_secret_seen(capsys):
+    """Secrets learned from answers never leave in msg, warnings or any string of a failure."""
+    def action():
+        module.client.secrets.learn({"databasePassword": "Seen-In-An-Answer-1", "env": "API=env-secret-22"})
+        module.warn("a warning quoting Seen-In-An-Answer-1")
+        raise DokployError("mongosh -p 'Seen-In-An-Answer-1' failed, env-secret-22",
+                           field_errors={"password": ["was Seen-In-An-Answer-1"]})
+    with patch_module_args(ARGS):
+        module = DokployModule(argument_spec={}, supports_check_mode=True)
+        with pytest.raises(SystemExit):
+            module.run(action)
+    out = capsys.readouterr().out
+    assert "Seen-In-An-Answer-1" not in out and "env-secret-22" not in out
+    result = json.loads(out)
+    assert result["msg"] == "mongosh -p '********' failed, ********"
+    assert result["field_errors"] == {"password": ["was ********"]}
 
 
 def test_a_non_positive_timeout_names_the_option(capsys):

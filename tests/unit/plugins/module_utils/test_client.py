@@ -6,13 +6,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from requests.adapters import HTTPAdapter
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import (
     UNAUTHORIZED_HINT,
     DokployClient,
     DokployError,
+    WriteOutcomeUnknown,
     normalize_base_url,
+    repeatable,
 )
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import Secrets, mask, mask_url
 
 KEY = "unit-secret-key-7Yx2"
 
@@ -41,6 +45,8 @@ class ScriptedServer:
                     return
                 data = payload if isinstance(payload, str) else json.dumps(payload)
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", payload["location"])
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data.encode())))
                 self.end_headers()
@@ -205,23 +211,57 @@ def test_get_is_retried_after_a_connection_reset(server):
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize("first", [(503, {"message": "busy"}), ("reset", None)])
-def test_post_is_never_retried(server, first):
+@pytest.mark.parametrize("first", [(503, {"message": "busy"}), (502, "Bad Gateway"), ("reset", None)])
+def test_a_create_whose_answer_is_lost_is_not_resent_and_says_it_may_have_landed(server, first):
     server.script = [first, (200, True)]
-    with pytest.raises(DokployError):
+    with pytest.raises(WriteOutcomeUnknown) as caught:
         client_for(server).mutate("project.create", {"name": "x"})
+    assert len(server.requests) == 1
+    assert "may have been applied" in str(caught.value)
+
+
+@pytest.mark.parametrize("procedure", ["application.deploy", "compose.redeploy", "postgres.saveExternalPort"])
+def test_triggers_are_not_resent(server, procedure):
+    server.script = [(502, "Bad Gateway"), (200, True)]
+    with pytest.raises(WriteOutcomeUnknown):
+        client_for(server).mutate(procedure, {})
     assert len(server.requests) == 1
 
 
-def test_post_is_not_retried_when_nothing_listens():
+@pytest.mark.parametrize("first", [(503, {"message": "busy"}), (504, "Gateway Timeout"), ("reset", None)])
+@pytest.mark.parametrize("procedure", ["project.update", "application.saveEnvironment", "mounts.remove",
+                                       "postgres.changePassword"])
+def test_repeatable_writes_are_retried(server, first, procedure):
+    server.script = [first, (200, True)]
+    assert client_for(server).mutate(procedure, {"x": 1}) is True
+    assert [r["path"] for r in server.requests] == ["/api/" + procedure] * 2
+
+
+def test_write_retries_are_bounded_and_report_the_total(server):
+    server.script = [(503, "busy")] * 10
+    with pytest.raises(DokployError) as caught:
+        client_for(server, retries=2).mutate("project.update", {"projectId": "p"})
+    assert len(server.requests) == 3
+    assert "3 attempts in" in str(caught.value)
+
+
+def test_a_429_is_retried_even_for_a_create(server):
+    server.script = [(429, {"message": "slow down"}), (200, {"project": {"projectId": "p"}})]
+    assert client_for(server).mutate("project.create", {"name": "x"}) == {"project": {"projectId": "p"}}
+    assert len(server.requests) == 2
+
+
+def test_a_create_is_resent_when_nothing_listened():
+    """Connection refused: the request never left, so even a create is safe to send again."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = DokployClient("http://127.0.0.1:%d" % port, KEY, backoff_factor=0)
-    with pytest.raises(DokployError, match="cannot reach|kept failing") as caught:
+    client = DokployClient("http://127.0.0.1:%d" % port, KEY, backoff_factor=0, retries=2)
+    with pytest.raises(DokployError, match="cannot reach") as caught:
         client.mutate("project.create", {"name": "x"})
+    assert not isinstance(caught.value, WriteOutcomeUnknown)
     assert KEY not in str(caught.value)
-    assert client.calls == [("POST", "project.create")]
+    assert client.calls == [("POST", "project.create")] * 3
 
 
 def test_timeout_names_the_option():
@@ -236,10 +276,106 @@ def test_timeout_names_the_option():
         listener.close()
 
 
-def test_tls_is_verified_by_default_and_ca_path_is_used():
-    assert DokployClient("https://x.example", KEY).session.verify is True
-    assert DokployClient("https://x.example", KEY, ca_path="/etc/ca.pem").session.verify == "/etc/ca.pem"
-    assert DokployClient("https://x.example", KEY, validate_certs=False, ca_path="/etc/ca.pem").session.verify is False
+def test_tls_is_verified_by_default_and_ca_path_is_used(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("pem")
+    assert DokployClient("https://x.example", KEY).verify is True
+    assert DokployClient("https://x.example", KEY, ca_path=str(ca)).verify == str(ca)
+    assert DokployClient("https://x.example", KEY, validate_certs=False, ca_path=str(ca)).verify is False
+
+
+@pytest.mark.parametrize("validate_certs, ca_path, expected", [(False, None, False), (True, "CA", "CA"),
+                                                               (False, "CA", False)])
+def test_ca_variables_of_the_environment_never_override_the_options(monkeypatch, server, tmp_path,
+                                                                     validate_certs, ca_path, expected):
+    """requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's verify; the client passes its own."""
+    bundle = tmp_path / "env-bundle.pem"
+    bundle.write_text("not used")
+    ca = tmp_path / "ca.pem"
+    ca.write_text("ours")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    monkeypatch.setenv("CURL_CA_BUNDLE", str(bundle))
+    seen = []
+    real_send = HTTPAdapter.send
+
+    def send(self, request, **kwargs):
+        seen.append(kwargs.get("verify"))
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(HTTPAdapter, "send", send)
+    client = DokployClient(server.url, KEY, validate_certs=validate_certs,
+                           ca_path=str(ca) if ca_path else None)
+    client.query("project.all")
+    client.mutate("project.update", {"projectId": "p"})
+    assert seen == [str(ca) if expected == "CA" else expected] * 2
+
+
+def test_a_missing_ca_file_is_one_line_naming_the_option(tmp_path):
+    with pytest.raises(DokployError, match=r"^option ca_path: .*missing\.pem does not exist"):
+        DokployClient("https://x.example", KEY, ca_path=str(tmp_path / "missing.pem"))
+
+
+@pytest.mark.parametrize("status, body, expected", [
+    (200, "<!DOCTYPE html><html><body>Dokploy</body></html>", "answered an HTML page, not Dokploy's API"),
+    (404, "<html>404</html>", "no Dokploy API at"),
+    (200, "plain words", "a body that is not JSON"),
+])
+def test_a_wrong_api_url_says_so_in_one_line(server, status, body, expected):
+    server.script = [(status, body)]
+    with pytest.raises(DokployError) as caught:
+        client_for(server).query("project.all")
+    assert expected in str(caught.value) and "api_url" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_redirect_names_where_it_points(server):
+    server.script = [(302, {"location": "https://sso.example/login"})]
+    with pytest.raises(DokployError) as caught:
+        client_for(server).query("project.all")
+    assert "redirect to https://sso.example/login" in str(caught.value), caught.value
+
+
+def test_an_answer_of_another_shape_names_the_procedure(server):
+    server.script = [(200, {"items": []})]
+    with pytest.raises(DokployError, match=r"^project.all: Dokploy answered an object where a list was expected"):
+        client_for(server).query_list("project.all")
+
+
+def test_secrets_of_answers_are_redacted_from_later_errors(server):
+    """A database password read from one answer, quoted by a later error text, never leaves."""
+    server.script = [
+        (200, {"mongoId": "m1", "databasePassword": "Curr3nt-Pass", "env": "TOKEN=env-value-123\nDEBUG=1"}),
+        (500, {"message": "Command failed: mongosh -u root -p 'Curr3nt-Pass' --eval ... TOKEN=env-value-123"}),
+    ]
+    client = client_for(server)
+    client.query_object("mongo.one", mongoId="m1")
+    with pytest.raises(DokployError) as caught:
+        client.mutate("mongo.changePassword", {"mongoId": "m1", "password": "N3w-Pass"})
+    text = str(caught.value)
+    assert "Curr3nt-Pass" not in text and "env-value-123" not in text and "********" in text
+
+
+def test_secrets_are_redacted_longest_first():
+    secrets = Secrets()
+    for value in ("abcd", "abcdef-long-secret"):
+        secrets.add(value)
+    assert secrets.redact("x abcdef-long-secret y abcd") == "x ******** y ********"
+
+
+def test_credentials_in_urls_are_masked_and_learned():
+    secrets = Secrets()
+    secrets.learn({"customGitUrl": "https://bot:ghp_tokenvalue123@git.example/acme/api.git"})
+    assert secrets.redact("cloning ghp_tokenvalue123 failed") == "cloning ******** failed"
+    assert mask({"customGitUrl": "https://bot:tok@git.example/a.git"}) == {
+        "customGitUrl": "https://bot:********@git.example/a.git"}
+    assert mask_url("ssh://git@github.com/a.git") == "ssh://git@github.com/a.git"
+
+
+def test_writes_are_classified():
+    assert not any(repeatable(p) for p in ("project.create", "notification.createSlack", "application.deploy",
+                                           "compose.redeploy", "redis.saveExternalPort", "backup.manualBackupPostgres"))
+    assert all(repeatable(p) for p in ("project.update", "application.saveEnvironment", "application.delete",
+                                       "mounts.remove", "postgres.changePassword", "domain.update"))
 
 
 def test_missing_key_names_the_option():

@@ -2,13 +2,15 @@
 
 import pytest
 
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown
 from ansible_collections.community.dokploy.plugins.module_utils._resource import (
     Field,
     Resource,
     check_password,
+    cpus_from_api,
     cpus_to_api,
     mask,
+    memory_from_api,
     memory_to_api,
     same,
 )
@@ -16,16 +18,27 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
 
 @pytest.mark.parametrize("given, expected", [
     ("512M", "536870912"), ("1G", "1073741824"), ("1g", "1073741824"), ("268435456", "268435456"),
-    (268435456, "268435456"), ("256Mi", "268435456"), ("1.5G", "1610612736"), ("64k", "65536"),
+    (268435456, "268435456"), ("256Mi", "268435456"), ("1.5G", "1610612736"), ("6144k", "6291456"),
 ])
 def test_memory_sizes(given, expected):
     assert memory_to_api(given, "memory_limit") == expected
 
 
-@pytest.mark.parametrize("bad", ["lots", "12X", "", "-1G", "0"])
+@pytest.mark.parametrize("bad", ["lots", "12X", "", "-1G", "0", "512", "5M", "64k"])
 def test_bad_memory_sizes_name_the_option(bad):
     with pytest.raises(DokployError, match="^option memory_limit: "):
         memory_to_api(bad, "memory_limit")
+
+
+@pytest.mark.parametrize("stored, shown", [("268435456", "256M"), ("1073741824", "1G"), ("6291457", "6291457"),
+                                           ("6291456", "6M"), (None, None)])
+def test_stored_sizes_show_in_the_options_units(stored, shown):
+    assert memory_from_api(stored) == shown
+
+
+@pytest.mark.parametrize("stored, shown", [("500000000", 0.5), ("2000000000", 2), ("250000000", 0.25)])
+def test_stored_nano_cpus_show_as_cpus(stored, shown):
+    assert cpus_from_api(stored) == shown
 
 
 @pytest.mark.parametrize("given, expected", [(0.5, "500000000"), ("2", "2000000000"), (0.25, "250000000")])
@@ -82,6 +95,8 @@ class FakeClient:
             raise DokployError("%s: HTTP 404 NOT_FOUND: not found" % procedure, status=404, code="NOT_FOUND")
         return self.objects[object_id]
 
+    query_object = query
+
     def mutate(self, procedure, body):
         raise self.write_error
 
@@ -131,3 +146,84 @@ def test_basic_auth_never_lets_the_raw_sql_error_through():
     with pytest.raises(DokployError) as caught:
         auth.write("security.create", {"applicationId": "app-1", "username": "admin", "password": "leaked-Pass-1"})
     assert str(caught.value) == "option username: application web already has a basic auth user named 'admin'"
+
+
+class ScriptedClient:
+    """Answers each write from a script (a value, or an exception to raise); reads from a dict."""
+
+    backoff_factor = 0
+    base_url = "https://unit.example/api"
+
+    def __init__(self, objects, script):
+        self.objects = objects
+        self.script = list(script)
+        self.writes = []
+
+    def query_object(self, procedure, **params):
+        return self.objects[list(params.values())[0]]
+
+    query = query_object
+
+    def query_list(self, procedure, **params):
+        return []
+
+    def mutate(self, procedure, body):
+        self.writes.append(procedure)
+        answer = self.script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class Created(Thing):
+    create_procedure = "application.create"
+    delete_procedure = "application.delete"
+    fields = (Field("name", "name", writer=None), Field("description", "description", on_create=False))
+
+    def find(self):
+        return None
+
+    def create_body(self, desired):
+        return desired
+
+
+def test_a_create_whose_next_step_fails_is_removed_and_the_error_says_so():
+    failure = DokployError("application.update: HTTP 500 INTERNAL_SERVER_ERROR: boom", status=500)
+    client = ScriptedClient({"app-1": {"applicationId": "app-1", "name": "web"}},
+                            [{"applicationId": "app-1"}, failure, True])
+    with pytest.raises(DokployError) as caught:
+        Created(FakeDokploy(client)).run()
+    assert client.writes == ["application.create", "application.update", "application.delete"]
+    assert str(caught.value).endswith("this task removed what it had created (application app-1)")
+
+
+def test_what_cannot_be_removed_is_named():
+    failure = DokployError("application.update: HTTP 500 INTERNAL_SERVER_ERROR: boom", status=500)
+    client = ScriptedClient({"app-1": {"applicationId": "app-1", "name": "web"}},
+                            [{"applicationId": "app-1"}, failure, DokployError("delete failed", status=500)])
+    with pytest.raises(DokployError, match="left behind, remove by hand: application app-1$"):
+        Created(FakeDokploy(client)).run()
+
+
+def test_a_lost_create_that_landed_is_taken_not_sent_again():
+    class FoundAfterLoss(Created):
+        looks = 0
+
+        def find(self):
+            FoundAfterLoss.looks += 1
+            return None if self.looks == 1 else {"applicationId": "app-1", "name": "web", "description": "x"}
+
+    lost = WriteOutcomeUnknown("application.create: reset; the request may have been applied")
+    client = ScriptedClient({}, [lost])
+    result = FoundAfterLoss(FakeDokploy(client)).run()
+    assert client.writes == ["application.create"]
+    assert result["id"] == "app-1" and result["changed"] is True
+
+
+def test_a_lost_create_that_did_not_land_is_sent_again():
+    lost = WriteOutcomeUnknown("application.create: HTTP 502; the request may have been applied", status=502)
+    client = ScriptedClient({"app-2": {"applicationId": "app-2", "name": "web"}},
+                            [lost, {"applicationId": "app-2"}, True])
+    result = Created(FakeDokploy(client)).run()
+    assert client.writes == ["application.create", "application.create", "application.update"]
+    assert result["id"] == "app-2"
