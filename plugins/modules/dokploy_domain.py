@@ -77,7 +77,7 @@ options:
   force:
     description:
       - Create the domain even when another service of the organization already routes the same O(host) and
-        O(path). Without it the task fails naming that service, in check mode too: Traefik would then pick one
+        O(path). Without it the task fails naming that service, in check mode too, since Traefik would then pick one
         of the two routes arbitrarily.
     type: bool
     default: false

@@ -55,7 +55,7 @@ options:
   force:
     description:
       - Allow removing or changing the data volume Dokploy created with a database (C(<appName>-data) at the
-        engine's data path). Without it such a task fails, in check mode too: the database would start empty
+        engine's data path). Without it such a task fails, in check mode too, since the database would start empty
         on its next deploy, with its data left in the old volume.
     type: bool
     default: false
