@@ -97,13 +97,13 @@ def ansible_env(tmp_path, extra=None):
 def run_module(sim, tmp_path):
     """Run one module of the collection against the simulator, as ``ansible localhost -m``, at -vvv."""
 
-    def run(module, args, check=False, key=API_KEY, simulator=None):
+    def run(module, args, check=False, key=API_KEY, simulator=None, env=None):
         simulator = simulator or sim
         command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-vvv", "--diff",
                    "-m", "community.dokploy.%s" % module, "-a", json.dumps(args)]
         if check:
             command.append("--check")
-        env = ansible_env(tmp_path, {"DOKPLOY_URL": simulator.base_url, "DOKPLOY_API_KEY": key})
+        env = ansible_env(tmp_path, dict({"DOKPLOY_URL": simulator.base_url, "DOKPLOY_API_KEY": key}, **(env or {})))
         simulator.reset_log()
         completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
         return ModuleRun(completed, simulator.requests())

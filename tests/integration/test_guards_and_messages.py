@@ -1,5 +1,8 @@
 """Secrets in Dokploy's own error texts, data-loss guards, diffs in the options' units, one-line failures."""
 
+import os
+import shutil
+import subprocess
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,6 +11,7 @@ import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
+from tests.simulator.harness import Simulator
 
 ROOT_PASSWORD = "Root-Current-8812"
 USER_PASSWORD = "User-Current-4471"
@@ -198,3 +202,31 @@ def test_a_missing_ca_file_is_one_line(run_module, tmp_path):
     run = run_module("dokploy_info", {"ca_path": str(tmp_path / "nowhere.pem")})
     assert run.failed and run.result["msg"].startswith("option ca_path: "), run
     assert "Traceback" not in run.output and run.requests == [], run
+
+
+def self_signed(tmp_path, name):
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        if os.environ.get("CI"):
+            pytest.fail("the TLS test needs the openssl command to make its certificate")
+        pytest.skip("the TLS test needs the openssl command to make its certificate (apt-get install openssl)")
+    cert, key = tmp_path / ("%s.pem" % name), tmp_path / ("%s.key" % name)
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def test_ca_variables_of_the_environment_never_override_validate_certs_or_ca_path(run_module, tmp_path):
+    cert, key = self_signed(tmp_path, "server")
+    stranger, _key = self_signed(tmp_path, "stranger")  # a CA that did not sign the server's certificate
+    with Simulator() as tls:
+        tls.start(API_KEY, extra_args=("--tls-cert", cert, "--tls-key", key))
+        hostile = {"REQUESTS_CA_BUNDLE": str(stranger), "CURL_CA_BUNDLE": str(stranger)}
+        for args in ({"validate_certs": False}, {"ca_path": str(cert)}):
+            run = run_module("dokploy_info", dict(args, project="any"), simulator=tls, env=hostile)
+            assert not run.failed, run
+        # And verification stays on by default: the self-signed certificate is refused in one line.
+        refused = run_module("dokploy_info", {"project": "any"}, simulator=tls)
+        assert refused.failed and "TLS verification of" in refused.result["msg"], refused
+        assert "Traceback" not in refused.output
