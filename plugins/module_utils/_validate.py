@@ -120,7 +120,7 @@ def check_regex(value, option):
         re.compile(value)
     except re.error as exc:
         fail(option, "%r is not a valid regular expression (%s; checked with Python's re, whose syntax is close "
-                     "to the Go syntax Traefik uses)" % (value, exc))
+                     "to, not identical with, the Go syntax Traefik uses)" % (value, exc))
     escaped = False
     for index, char in enumerate(value):
         if escaped:
