@@ -29,8 +29,9 @@ _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 _OCTAL = re.compile(r"[0-7]{3}")
 
 
-def fail(option, message):
-    raise DokployError("option %s: %s" % (option, message))
+def error(option, message):
+    """The error to raise: ``option <option>: <message>``."""
+    return DokployError("option %s: %s" % (option, message))
 
 
 def check_name(value, option):
@@ -38,9 +39,9 @@ def check_name(value, option):
     if value is None:
         return value
     if not value.strip():
-        fail(option, "must not be empty or only spaces")
+        raise error(option, "must not be empty or only spaces")
     if _CONTROL.search(value):
-        fail(option, "%r must be one line, without tabs or other control characters" % value)
+        raise error(option, "%r must be one line, without tabs or other control characters" % value)
     return value
 
 
@@ -52,7 +53,7 @@ def check_names(params, options=PLACEMENT_OPTIONS):
 
 def check_not_empty(value, option):
     if value is not None and not value.strip():
-        fail(option, "must not be empty or only spaces")
+        raise error(option, "must not be empty or only spaces")
     return value
 
 
@@ -60,13 +61,13 @@ def check_no_space(value, option, what):
     """Not empty and without whitespace: an image reference, a URL."""
     check_not_empty(value, option)
     if value is not None and re.search(r"\s", value):
-        fail(option, "%r is not %s: it must not contain spaces" % (value, what))
+        raise error(option, "%r is not %s: it must not contain spaces" % (value, what))
     return value
 
 
 def check_port(value, option):
     if value is not None and not 1 <= value <= 65535:
-        fail(option, "%d is not a port number (1-65535)" % value)
+        raise error(option, "%d is not a port number (1-65535)" % value)
     return value
 
 
@@ -75,27 +76,27 @@ def check_range(value, option, minimum=None, maximum=None):
     if value is None:
         return value
     if minimum is not None and value < minimum:
-        fail(option, "must be %s or more" % minimum)
+        raise error(option, "must be %s or more" % minimum)
     if maximum is not None and value > maximum:
-        fail(option, "must be %s or less" % maximum)
+        raise error(option, "must be %s or less" % maximum)
     return value
 
 
 def check_positive(value, option):
     if value is not None and value <= 0:
-        fail(option, "must be more than 0")
+        raise error(option, "must be more than 0")
     return value
 
 
 def check_branch(value, option):
     if value is not None and not GIT_BRANCH.match(value):
-        fail(option, "%r is not a branch name Dokploy accepts (letters, digits, ._-/#)" % value)
+        raise error(option, "%r is not a branch name Dokploy accepts (letters, digits, ._-/#)" % value)
     return value
 
 
 def check_absolute_path(value, option):
     if value is not None and not value.startswith("/"):
-        fail(option, "%r must be an absolute path, starting with /" % value)
+        raise error(option, "%r must be an absolute path, starting with /" % value)
     return value
 
 
@@ -106,8 +107,8 @@ def check_relative_file(value, option):
     check_not_empty(value, option)
     parts = value.split("/")
     if value.startswith("/") or ".." in parts or value.endswith("/") or _CONTROL.search(value):
-        fail(option, "%r must be a relative file name such as app.conf or conf/app.conf, without a leading /, "
-                     "a trailing / or .." % value)
+        raise error(option, "%r must be a relative file name such as app.conf or conf/app.conf, without a "
+                            "leading /, a trailing / or .." % value)
     return value
 
 
@@ -119,21 +120,34 @@ def check_regex(value, option):
     try:
         re.compile(value)
     except re.error as exc:
-        fail(option, "%r is not a valid regular expression (%s; checked with Python's re, whose syntax is close "
-                     "to, not identical with, the Go syntax Traefik uses)" % (value, exc))
+        raise error(option, "%r is not a valid regular expression (%s; checked with Python's re, whose syntax is "
+                            "close to, not identical with, the Go syntax Traefik uses)" % (value, exc))
     escaped = False
     for index, char in enumerate(value):
         if escaped:
             escaped = False
             if char in "123456789" and not _OCTAL.match(value, index):
-                fail(option, "%r uses a backreference (\\%s), which Traefik's Go regular expressions do not support"
-                     % (value, char))
+                raise error(option, "%r uses a backreference (\\%s), which Traefik's Go regular expressions do "
+                                    "not support" % (value, char))
         elif char == "\\":
             escaped = True
         elif char == "(" and value.startswith(_LOOKAROUND, index):
-            fail(option, "%r uses a lookahead or lookbehind, which Traefik's Go regular expressions do not support"
-                 % value)
+            raise error(option, "%r uses a lookahead or lookbehind, which Traefik's Go regular expressions do "
+                                "not support" % value)
     return value
+
+
+def read_text_file(path, option):
+    """The content of a local UTF-8 text file, or one line saying why it cannot be used."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except (IOError, OSError) as exc:
+        raise error(option, "cannot read %s: %s" % (path, exc.strerror or exc))
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(option, "%s is not UTF-8 text (byte %d)" % (path, exc.start))
 
 
 def check_writable_dest(path, option):
@@ -142,9 +156,9 @@ def check_writable_dest(path, option):
         return path
     folder = os.path.dirname(path) or "."
     if os.path.isdir(path):
-        fail(option, "%s is a folder; give a file name" % path)
+        raise error(option, "%s is a folder; give a file name" % path)
     if not os.path.isdir(folder):
-        fail(option, "the folder %s does not exist" % folder)
+        raise error(option, "the folder %s does not exist" % folder)
     if not os.access(folder, os.W_OK | os.X_OK):
-        fail(option, "the folder %s is not writable" % folder)
+        raise error(option, "the folder %s is not writable" % folder)
     return path

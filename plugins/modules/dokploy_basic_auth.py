@@ -78,7 +78,11 @@ from ansible_collections.community.dokploy.plugins.module_utils._base import Dok
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name, check_names, check_not_empty
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_name,
+    check_names,
+    check_not_empty,
+)
 
 
 class BasicAuth(Child):

@@ -105,8 +105,6 @@ services:
   sample: [web, worker]
 """
 
-from ansible.module_utils.common.text.converters import to_text
-
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
@@ -115,6 +113,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._validate import
     check_names,
     check_no_space,
     check_not_empty,
+    read_text_file,
 )
 
 
@@ -149,11 +148,7 @@ class Compose(Resource):
                                "repository, for example ./docker-compose.yml")
         check_not_empty(params["compose_path"], "compose_path")
         if params["src"]:
-            try:
-                with open(params["src"], "rb") as compose_file:
-                    params["compose_file"] = to_text(compose_file.read(), errors="surrogate_or_strict")
-            except (IOError, OSError) as exc:
-                raise DokployError("option src: cannot read %s: %s" % (params["src"], exc.strerror))
+            params["compose_file"] = read_text_file(params["src"], "src")
             if not params["compose_file"].strip():
                 raise DokployError("option src: %s is empty; a stack needs a compose file" % params["src"])
         check_not_empty(params["compose_file"], "compose_file")

@@ -173,7 +173,11 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import S
 from ansible_collections.community.dokploy.plugins.module_utils._dotenv import parse
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_positive, check_range
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_names,
+    check_positive,
+    check_range,
+)
 
 TERMINAL = ("done", "error", "cancelled")
 # Service kind -> the procedure listing its deployments and its id parameter.

@@ -126,7 +126,11 @@ import re
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_absolute_path, check_names, check_port
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_absolute_path,
+    check_names,
+    check_port,
+)
 
 # RFC 1123 host names, as Dokploy's domain schema checks them (Let's Encrypt refuses underscores).
 HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")

@@ -160,7 +160,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._env import (
     EnvTarget,
     target_argument_spec,
 )
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, read_text_file
 
 
 class EnvVars(EnvTarget):
@@ -168,6 +168,8 @@ class EnvVars(EnvTarget):
     def validate(self):
         super(EnvVars, self).validate()
         check_names(self.params)
+        if self.params["src"]:
+            read_text_file(self.params["src"], "src")  # readable UTF-8 text, checked before any request
         if any(not key.strip() for key in self.params["keys"] or []):
             raise DokployError("option keys: a key must not be empty or only spaces")
         if self.params["state"] == "present" and self.params["keys"]:

@@ -75,7 +75,11 @@ id:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_not_empty, check_regex
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_names,
+    check_not_empty,
+    check_regex,
+)
 
 
 class Redirect(Child):

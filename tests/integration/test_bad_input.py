@@ -15,6 +15,7 @@ from tests.conftest import API_KEY
 
 PROJECT = "<project>"      # replaced by the fixture's project
 EMPTY_FILE = "<empty-file>"  # replaced by an empty file of the test's own
+BINARY_FILE = "<binary-file>"  # replaced by a file that is not UTF-8 text
 MISSING = "/nonexistent-dokploy-test/dir/file"
 
 APP = {"project": PROJECT, "app": "web"}
@@ -71,6 +72,7 @@ CASES = [
     case("dokploy_compose", "git_url", dict(GIT, git_url="", compose_path="./c.yml"), COMPOSE),
     case("dokploy_compose", "src", {"src": MISSING}, COMPOSE),
     case("dokploy_compose", "src", {"src": EMPTY_FILE}, COMPOSE),
+    case("dokploy_compose", "src", {"src": BINARY_FILE}, COMPOSE),
     case("dokploy_compose", "compose_file", {"compose_file": ""}, COMPOSE),
     # dokploy_db
     case("dokploy_db", "name", {"name": " "}, DB),
@@ -94,6 +96,7 @@ CASES = [
                                             "host": "shop.example.com"}),
     # dokploy_env
     case("dokploy_env", "src", {"src": MISSING}, APP),
+    case("dokploy_env", "src", {"src": BINARY_FILE}, APP),
     case("dokploy_env", "vars", {"vars": {"DEBUG": True}}, APP),
     case("dokploy_env", "vars", {"vars": {"BAD KEY": "x"}}, APP),
     case("dokploy_env", "keys", {"keys": ["A"]}, APP),
@@ -177,9 +180,10 @@ def parents(simulator):
 
 
 def concrete(args, project, tmp_path):
-    empty = tmp_path / "empty.yml"
+    empty, binary = tmp_path / "empty.yml", tmp_path / "latin1.txt"
     empty.write_text("")
-    replace = {PROJECT: project, EMPTY_FILE: str(empty)}
+    binary.write_bytes(b"A=caf\xe9\n")
+    replace = {PROJECT: project, EMPTY_FILE: str(empty), BINARY_FILE: str(binary)}
     return dict((k, replace.get(v, v) if isinstance(v, str) else v) for k, v in args.items() if v is not None)
 
 
