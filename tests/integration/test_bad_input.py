@@ -187,10 +187,16 @@ def concrete(args, project, tmp_path):
     return dict((k, replace.get(v, v) if isinstance(v, str) else v) for k, v in args.items() if v is not None)
 
 
-@pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
-@pytest.mark.parametrize("module, option, args", CASES)
-def test_bad_input_is_refused_before_any_request(run_module, parents, tmp_path, module, option, args, check):
-    refused = run_module(module, concrete(args, parents, tmp_path), check=check)
+def first_cases_of_each_module(cases, count=2):
+    taken = {}
+    for param in cases:
+        module_cases = taken.setdefault(param.values[0], [])
+        if len(module_cases) < count:
+            module_cases.append(param)
+    return [param for module_cases in taken.values() for param in module_cases]
+
+
+def assert_refused(refused, option):
     assert refused.failed, refused
     message = refused.result.get("msg", "")
     assert message.startswith("option %s:" % option), refused
@@ -198,6 +204,17 @@ def test_bad_input_is_refused_before_any_request(run_module, parents, tmp_path, 
     assert "Traceback" not in refused.output, refused
     assert refused.writes == [], refused
     assert refused.requests == [], refused
+
+
+@pytest.mark.parametrize("module, option, args", CASES)
+def test_bad_input_is_refused_before_any_request(run_module, parents, tmp_path, module, option, args):
+    assert_refused(run_module(module, concrete(args, parents, tmp_path)), option)
+
+
+# validate() runs before anything that depends on check mode: a few cases of each module show it.
+@pytest.mark.parametrize("module, option, args", first_cases_of_each_module(CASES))
+def test_bad_input_is_refused_in_check_mode(run_module, parents, tmp_path, module, option, args):
+    assert_refused(run_module(module, concrete(args, parents, tmp_path), check=True), option)
 
 
 def test_an_app_refused_with_create_project_leaves_no_project(sim, run_module):
