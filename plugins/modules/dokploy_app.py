@@ -160,18 +160,19 @@ created_environment:
   type: str
 """
 
-import re
-
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import (
     LIMIT_FIELDS,
     Field,
     Resource,
     limits_argument_spec,
 )
-
-GIT_BRANCH = re.compile(r"^[a-zA-Z0-9._\-/#]+$")
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_branch,
+    check_names,
+    check_no_space,
+    check_range,
+)
 
 # Source kind (sourceType) -> the API field of the option that selects it.
 SOURCES = {"docker": "dockerImage", "git": "customGitUrl"}
@@ -213,13 +214,14 @@ class App(Resource):
     ) + LIMIT_FIELDS
 
     def validate(self):
-        if self.params["replicas"] is not None and self.params["replicas"] < 0:
-            raise DokployError("option replicas: must be 0 or more")
-        # Checked here as Dokploy's schema does: a refusal after the create would leave a half-made app.
-        branch = self.params["git_branch"]
-        if branch is not None and not GIT_BRANCH.match(branch):
-            raise DokployError("option git_branch: %r is not a branch name Dokploy accepts (letters, digits, "
-                               "._-/#)" % branch)
+        params = self.params
+        # Checked here as Dokploy's schemas do: a refusal after the create would leave a half-made app
+        # (and, with create_project, a project of its own).
+        check_names(params, ("project", "environment", "name"))
+        check_range(params["replicas"], "replicas", minimum=0)
+        check_no_space(params["docker_image"], "docker_image", "an image reference")
+        check_no_space(params["git_url"], "git_url", "a Git URL")
+        check_branch(params["git_branch"], "git_branch")
         self.desired()  # converts sizes and CPUs, failing on the option at fault
 
     def find(self):

@@ -24,7 +24,7 @@ options:
     required: true
   username:
     description:
-      - The user's name.
+      - The user's name, without C(:).
     type: str
     required: true
   password:
@@ -78,6 +78,11 @@ from ansible_collections.community.dokploy.plugins.module_utils._base import Dok
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_name,
+    check_names,
+    check_not_empty,
+)
 
 
 class BasicAuth(Child):
@@ -95,6 +100,16 @@ class BasicAuth(Child):
         Field("username", "username", writer=None),
         Field("password", "password", secret=True),
     )
+
+    def validate(self):
+        check_names(self.params)
+        check_not_empty(self.params["password"], "password")
+        check_not_empty(self.params["username"], "username")
+        if self.params["state"] == "present":
+            # The user and password are stored as one user:hash line: a : or a line break would split it.
+            check_name(self.params["username"], "username")
+            if ":" in self.params["username"]:
+                raise DokployError("option username: %r must not contain a colon (:)" % self.params["username"])
 
     def create_body(self, desired):
         return dict(desired, applicationId=self.parent_id)

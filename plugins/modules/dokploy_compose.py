@@ -60,7 +60,7 @@ options:
     type: str
   compose_path:
     description:
-      - Path of the compose file in the repository, for example V(./docker-compose.yml).
+      - Path of the compose file in the repository, for example V(./docker-compose.yml). Required with O(git_url).
     type: str
 extends_documentation_fragment:
   - community.dokploy.placement
@@ -105,11 +105,16 @@ services:
   sample: [web, worker]
 """
 
-from ansible.module_utils.common.text.converters import to_text
-
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_branch,
+    check_names,
+    check_no_space,
+    check_not_empty,
+    read_text_file,
+)
 
 
 class Compose(Resource):
@@ -133,12 +138,20 @@ class Compose(Resource):
     )
 
     def validate(self):
-        if self.params["src"]:
-            try:
-                with open(self.params["src"], "rb") as compose_file:
-                    self.params["compose_file"] = to_text(compose_file.read(), errors="surrogate_or_strict")
-            except (IOError, OSError) as exc:
-                raise DokployError("option src: cannot read %s: %s" % (self.params["src"], exc.strerror))
+        params = self.params
+        check_names(params, ("project", "environment", "name"))
+        check_no_space(params["git_url"], "git_url", "a Git URL")
+        check_branch(params["git_branch"], "git_branch")
+        # Without a compose file to read from the repository, the stack deploys nothing.
+        if params["git_url"] is not None and params["compose_path"] is None:
+            raise DokployError("option compose_path: required with git_url: the path of the compose file in the "
+                               "repository, for example ./docker-compose.yml")
+        check_not_empty(params["compose_path"], "compose_path")
+        if params["src"]:
+            params["compose_file"] = read_text_file(params["src"], "src")
+            if not params["compose_file"].strip():
+                raise DokployError("option src: %s is empty; a stack needs a compose file" % params["src"])
+        check_not_empty(params["compose_file"], "compose_file")
 
     def desired(self):
         desired = super(Compose, self).desired()

@@ -166,6 +166,12 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
     check_password,
     limits_argument_spec,
 )
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_names,
+    check_no_space,
+    check_not_empty,
+    check_port,
+)
 
 # Engine -> the options its create requires, and the options it does not know at all.
 ENGINES = {
@@ -213,13 +219,17 @@ class Database(Resource):
         self.required_to_create = ENGINES[self.engine]["required"]
 
     def validate(self):
+        params = self.params
+        check_names(params, ("project", "environment", "name"))
         engine = ENGINES[self.engine]
         for option in engine["unsupported"]:
-            if self.params[option] is not None:
+            if params[option] is not None:
                 raise DokployError("option %s: a %s database has no such setting" % (option, self.engine))
-        port = self.params["external_port"]
-        if port is not None and not 1 <= port <= 65535:
-            raise DokployError("option external_port: %d is not a port number (1-65535)" % port)
+        check_no_space(params["docker_image"], "docker_image", "an image reference")
+        # Dokploy refuses empty names, users and (in changePassword) passwords; values are never echoed.
+        for option in ("database_name", "database_user", "database_password", "database_root_password"):
+            check_not_empty(params[option], option)
+        check_port(params["external_port"], "external_port")
         self.desired()  # converts sizes, CPUs and checks passwords, failing on the option at fault
 
     def find(self):

@@ -57,7 +57,7 @@ options:
     default: 3
   log_lines:
     description:
-      - How many of the last log lines to return when the deployment fails.
+      - How many of the last log lines to return when the deployment fails, at most V(10000).
     type: int
     default: 50
 extends_documentation_fragment:
@@ -172,6 +172,11 @@ from ansible_collections.community.dokploy.plugins.module_utils._base import Dok
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_names,
+    check_positive,
+    check_range,
+)
 
 TERMINAL = ("done", "error", "cancelled")
 # How often a trigger whose answer was lost is sent again after no deployment showed up.
@@ -189,14 +194,16 @@ class Deploy(Resource):
 
     def validate(self):
         params = self.params
+        check_names(params)
         self.kind = "application" if params["app"] else "compose" if params["compose"] else params["database_type"]
         allowed = ACTIONS.get(self.kind, ("deploy", "start", "stop", "reload"))
         if params["action"] not in allowed:
             raise DokployError("option action: a %s cannot %s; choose one of %s"
                                % (self.kind, params["action"], ", ".join(allowed)))
         for option in ("wait_timeout", "poll_interval", "log_lines"):
-            if params[option] <= 0:
-                raise DokployError("option %s: must be more than 0" % option)
+            check_positive(params[option], option)
+        # Dokploy reads at most 10000 lines of a deployment's log.
+        check_range(params["log_lines"], "log_lines", maximum=10000)
         self.id_field = SERVICE_KINDS[self.kind][1]
 
     def find(self):

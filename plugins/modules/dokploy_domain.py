@@ -40,7 +40,7 @@ options:
     required: true
   path:
     description:
-      - Path prefix routed to the service.
+      - Path prefix routed to the service. Must start with C(/).
     type: str
     default: /
   port:
@@ -66,7 +66,7 @@ options:
     type: bool
   internal_path:
     description:
-      - Path the request is sent to inside the service.
+      - Path the request is sent to inside the service. Must start with C(/) when set.
     type: str
   state:
     description:
@@ -133,6 +133,11 @@ import re
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_absolute_path,
+    check_names,
+    check_port,
+)
 
 # RFC 1123 host names, as Dokploy's domain schema checks them (Let's Encrypt refuses underscores).
 HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
@@ -166,13 +171,17 @@ class Domain(Resource):
     )
 
     def validate(self):
+        check_names(self.params, ("project", "environment", "app", "compose", "service_name"))
         if not HOSTNAME.match(self.params["host"]):
             raise DokployError("option host: %r is not a host name Dokploy accepts: letters, digits and hyphens in "
                                "dot-separated labels, without spaces, underscores, wildcards or a final dot"
                                % self.params["host"])
-        port = self.params["port"]
-        if port is not None and not 1 <= port <= 65535:
-            raise DokployError("option port: %d is not a port number (1-65535)" % port)
+        check_port(self.params["port"], "port")
+        if self.params["state"] == "present":
+            # Traefik's PathPrefix rule needs a leading /; with state=absent any stored path can be removed.
+            check_absolute_path(self.params["path"], "path")
+        if self.params["internal_path"]:
+            check_absolute_path(self.params["internal_path"], "internal_path")
         if self.params["certificate"] == "custom" and not self.params["custom_cert_resolver"]:
             raise DokployError("option custom_cert_resolver: required with certificate: custom")
         self.target = "app" if self.params["app"] is not None else "compose"

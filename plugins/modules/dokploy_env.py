@@ -167,12 +167,18 @@ from ansible_collections.community.dokploy.plugins.module_utils._env import (
     EnvTarget,
     target_argument_spec,
 )
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, read_text_file
 
 
 class EnvVars(EnvTarget):
 
     def validate(self):
         super(EnvVars, self).validate()
+        check_names(self.params)
+        if self.params["src"]:
+            read_text_file(self.params["src"], "src")  # readable UTF-8 text, checked before any request
+        if any(not key.strip() for key in self.params["keys"] or []):
+            raise DokployError("option keys: a key must not be empty or only spaces")
         if self.params["state"] == "present" and self.params["keys"]:
             raise DokployError("option keys: only used with state: absent; set values with vars")
         if self.params["state"] == "absent" and (self.params["src"] or self.params["exclusive"]):

@@ -87,6 +87,7 @@ removed_services:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names
 
 
 class Environment(Resource):
@@ -102,6 +103,9 @@ class Environment(Resource):
         # environment.create/update refuse null: "" clears.
         Field("description", "description", to_api=lambda value, option: value or ""),
     )
+
+    def validate(self):
+        check_names(self.params, ("project", "name"))
 
     def find(self):
         self.project = self.tree.project(self.params["project"])

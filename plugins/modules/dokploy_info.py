@@ -105,6 +105,7 @@ projects:
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._tree import SERVICE_KINDS, Tree
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name
 
 
 def read_tree(client, project=None):
@@ -141,7 +142,13 @@ def main():
         argument_spec=dict(project=dict(type="str")),
         supports_check_mode=True,
     )
-    dokploy.run(lambda: dict(changed=False, projects=read_tree(dokploy.client, dokploy.params["project"])))
+
+    def info():
+        # An empty filter (an unset variable, say) would silently return the whole organization.
+        check_name(dokploy.params["project"], "project")
+        return dict(changed=False, projects=read_tree(dokploy.client, dokploy.params["project"]))
+
+    dokploy.run(info)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ description:
 options:
   mount_path:
     description:
-      - Path inside the container.
+      - Absolute path inside the container, starting with C(/).
     type: str
     required: true
   type:
@@ -36,7 +36,7 @@ options:
     type: str
   host_path:
     description:
-      - Directory of the Dokploy host.
+      - Absolute path of a directory of the Dokploy host.
     type: str
   content:
     description:
@@ -44,7 +44,8 @@ options:
     type: str
   file_path:
     description:
-      - Name Dokploy gives the file it keeps for the mount, for example V(nginx.conf).
+      - Name Dokploy gives the file it keeps for the mount, for example V(nginx.conf). Required with O(type=file);
+        a relative path, without C(..).
     type: str
   state:
     description:
@@ -99,6 +100,8 @@ id:
   type: str
 """
 
+import re
+
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import (
     Child,
@@ -108,10 +111,18 @@ from ansible_collections.community.dokploy.plugins.module_utils._child import (
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_absolute_path,
+    check_names,
+    check_not_empty,
+    check_relative_file,
+)
 
 PARENTS = ("app", "compose", "database")
 # Mount type -> the option it needs.
 SOURCES = {"volume": "volume_name", "bind": "host_path", "file": "content"}
+# Docker's rule for volume names, as Dokploy checks them in volume backups.
+VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
 
 class Mount(Child):
@@ -135,9 +146,26 @@ class Mount(Child):
     )
 
     def validate(self):
-        mount_type = self.params["type"]
-        if mount_type and self.params[SOURCES[mount_type]] is None:
+        params = self.params
+        check_names(params)
+        check_not_empty(params["mount_path"], "mount_path")
+        if params["state"] == "absent":
+            return  # mount_path only selects what to remove, even a mount that an earlier rule let through
+        check_absolute_path(params["mount_path"], "mount_path")
+        mount_type = params["type"]
+        if mount_type and params[SOURCES[mount_type]] is None:
             raise DokployError("option %s: required with type: %s" % (SOURCES[mount_type], mount_type))
+        if mount_type == "file" and params["file_path"] is None:
+            raise DokployError("option file_path: required with type: file (the name of the file Dokploy keeps)")
+        for other_type, option in sorted(SOURCES.items()) + [("file", "file_path")]:
+            if mount_type and other_type != mount_type and params[option] is not None:
+                raise DokployError("option %s: only used with type: %s" % (option, other_type))
+        check_relative_file(params["file_path"], "file_path")
+        volume = params["volume_name"]
+        if volume is not None and not VOLUME_NAME.match(volume):
+            raise DokployError("option volume_name: %r is not a Docker volume name (letters, digits, _ . -, "
+                               "starting with a letter or digit)" % volume)
+        check_absolute_path(params["host_path"], "host_path")
 
     def is_data_volume(self, current):
         """The volume Dokploy made with a database for its data: the database starts empty without it."""

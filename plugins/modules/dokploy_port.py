@@ -24,7 +24,7 @@ options:
     required: true
   published_port:
     description:
-      - Port on the Dokploy host.
+      - Port on the Dokploy host, 1 to 65535.
     type: int
     required: true
   protocol:
@@ -35,7 +35,7 @@ options:
     default: tcp
   target_port:
     description:
-      - Port inside the container. Required to create the port.
+      - Port inside the container, 1 to 65535. Required to create the port.
     type: int
   publish_mode:
     description:
@@ -87,8 +87,8 @@ id:
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_port
 
 PORT_FIELDS = ("publishedPort", "publishMode", "targetPort", "protocol")
 
@@ -112,10 +112,11 @@ class Port(Child):
     )
 
     def validate(self):
-        for option in ("published_port", "target_port"):
-            port = self.params[option]
-            if port is not None and not 1 <= port <= 65535:
-                raise DokployError("option %s: %d is not a port number (1-65535)" % (option, port))
+        check_names(self.params)
+        check_port(self.params["target_port"], "target_port")
+        if self.params["state"] == "present":
+            # With state=absent, published_port only selects what to remove.
+            check_port(self.params["published_port"], "published_port")
 
     def check_present(self, current, desired):
         if current is None and not self.params["force"]:

@@ -25,6 +25,8 @@ options:
   regex:
     description:
       - Regular expression matched against the request URL, for example V(^https?://www\\.(.*)).
+      - Checked before any request with Python's C(re), whose syntax is close to, not identical with, the Go syntax
+        Traefik uses; lookarounds and backreferences, which Go lacks, are refused too.
     type: str
     required: true
   replacement:
@@ -73,6 +75,11 @@ id:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+from ansible_collections.community.dokploy.plugins.module_utils._validate import (
+    check_names,
+    check_not_empty,
+    check_regex,
+)
 
 
 class Redirect(Child):
@@ -91,6 +98,14 @@ class Redirect(Child):
         Field("replacement", "replacement"),
         Field("permanent", "permanent"),
     )
+
+    def validate(self):
+        check_names(self.params)
+        check_not_empty(self.params["regex"], "regex")
+        check_not_empty(self.params["replacement"], "replacement")
+        if self.params["state"] == "present":
+            # With state=absent, regex only selects what to remove: Go syntax Python's re refuses is fine there.
+            check_regex(self.params["regex"], "regex")
 
     def create_body(self, desired):
         return dict(dict(permanent=False), applicationId=self.parent_id, **desired)
