@@ -125,9 +125,9 @@ def parse(text):
     return dict((key, values[key]) for key in order)
 
 
-def check_key(key):
+def check_key(key, option="vars"):
     if not KEY.match(key) or key in IGNORED_KEYS:
-        raise DokployError("option vars: %r is not a key Dokploy reads; use letters, digits, _, . and -" % key)
+        raise DokployError("option %s: %r is not a key Dokploy reads; use letters, digits, _, . and -" % (option, key))
 
 
 def serialize(key, value):

@@ -223,6 +223,7 @@ class Deploy(Resource):
         service_id = self.service_id = service[self.id_field]
         body = {self.id_field: service_id}
         follow = action in ("deploy", "redeploy") and self.kind in DEPLOYMENT_LISTS
+        known = set()
         if follow:
             for option in ("title", "description"):
                 if self.params[option] is not None:

@@ -175,8 +175,6 @@ class EnvVars(EnvTarget):
     def validate(self):
         super(EnvVars, self).validate()
         check_names(self.params)
-        if self.params["src"]:
-            read_text_file(self.params["src"], "src")  # readable UTF-8 text, checked before any request
         if any(not key.strip() for key in self.params["keys"] or []):
             raise DokployError("option keys: a key must not be empty or only spaces")
         if self.params["state"] == "present" and self.params["keys"]:
@@ -189,11 +187,10 @@ class EnvVars(EnvTarget):
         """The keys and values to set (or remove), from vars and src."""
         wanted = {}
         if self.params["src"]:
-            try:
-                with open(self.params["src"], "rb") as env_file:
-                    wanted.update(parse(to_text(env_file.read(), errors="surrogate_or_strict")))
-            except (IOError, OSError) as exc:
-                raise DokployError("option src: cannot read %s: %s" % (self.params["src"], exc.strerror))
+            from_file = parse(read_text_file(self.params["src"], "src"))
+            for key in from_file:
+                check_key(key, "src")
+            wanted.update(from_file)
         for key, value in (self.params["vars"] or {}).items():
             if isinstance(value, bool):
                 raise DokployError("option vars: the value of %s is a boolean; quote it (\"true\", \"yes\") so that "
@@ -201,8 +198,8 @@ class EnvVars(EnvTarget):
             if value is None or isinstance(value, (dict, list)):
                 raise DokployError("option vars: the value of %s must be a string or a number" % key)
             wanted[str(key)] = to_text(value)
-        for key in wanted:
-            check_key(key)
+        for key in self.params["vars"] or {}:
+            check_key(str(key))
         return wanted
 
     def run(self):

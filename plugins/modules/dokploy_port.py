@@ -87,6 +87,7 @@ id:
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
 from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_port
 

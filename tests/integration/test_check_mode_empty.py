@@ -6,7 +6,6 @@ domain or of env vars) reports "would be created" instead of failing.
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
