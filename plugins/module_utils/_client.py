@@ -322,18 +322,18 @@ class DokployClient:
             try:
                 answer = response.json()
             except ValueError:
+                what = "an HTML page" if looks_html else "a body that is not JSON"
                 raise DokployError(self.redact(
                     "%s: %s answered %s, not Dokploy's API: check api_url (the panel URL, for example "
-                    "https://dokploy.example.com)" % (procedure, self.base_url,
-                                                      "an HTML page" if looks_html else "a body that is not JSON")),
+                    "https://dokploy.example.com)" % (procedure, self.base_url, what)),
                     status=status, procedure=procedure)
             self.secrets.learn(answer)
             return answer
         if status == 404 and not _is_json(text):
+            what = "an HTML page" if looks_html else "a body that is not JSON"
             raise DokployError(self.redact(
                 "%s: no Dokploy API at %s (HTTP 404 with %s): check api_url (the panel URL, for example "
-                "https://dokploy.example.com)" % (procedure, self.base_url,
-                                                 "an HTML page" if looks_html else "a body that is not JSON")),
+                "https://dokploy.example.com)" % (procedure, self.base_url, what)),
                 status=status, code="NOT_FOUND", procedure=procedure)
         raise self._http_error(procedure, status, text)
 

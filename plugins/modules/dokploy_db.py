@@ -242,8 +242,8 @@ class Database(Resource):
     def create_body(self, desired):
         return dict(desired, environmentId=self.env["environmentId"])
 
-    def check_present(self, current, changes):
-        port = changes.get("externalPort")
+    def check_present(self, current, desired):
+        port = desired.get("externalPort")
         if port is not None and not self.params["force"]:
             user = self.port_user(port, exclude=current.get(self.id_field) if current else None)
             if user:

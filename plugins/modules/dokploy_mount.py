@@ -175,7 +175,7 @@ class Mount(Child):
     def check_absent(self, current):
         self.guard_data_volume(current, "removing")
 
-    def check_present(self, current, changes):
+    def check_present(self, current, desired):
         if current is not None:
             self.guard_data_volume(current, "changing")
 

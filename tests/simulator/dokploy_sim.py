@@ -975,12 +975,13 @@ def overview_domains(api, ctx, data):
         kind, service = owner
         env = api.store.get("environment", service["environmentId"])
         project = api.store.get("project", env["projectId"])
-        found.append({k: domain.get(k) for k in ("domainId", "host", "path", "port", "customEntrypoint", "https",
-                                                  "certificateType", "createdAt", "enabled", "domainType")}
-                     | {"serviceOwnerId": service[id_field(kind)], "serviceOwnerType": kind,
-                        "serviceName": service["name"], "projectId": project["projectId"],
-                        "projectName": project["name"], "environmentId": env["environmentId"],
-                        "environmentName": env["name"]})
+        keys = ("domainId", "host", "path", "port", "customEntrypoint", "https", "certificateType", "createdAt",
+                "enabled", "domainType")
+        entry = {k: domain.get(k) for k in keys}
+        entry.update(serviceOwnerId=service[id_field(kind)], serviceOwnerType=kind, serviceName=service["name"],
+                     projectId=project["projectId"], projectName=project["name"],
+                     environmentId=env["environmentId"], environmentName=env["name"])
+        found.append(entry)
     return found
 
 

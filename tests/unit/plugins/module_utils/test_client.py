@@ -284,10 +284,10 @@ def test_tls_is_verified_by_default_and_ca_path_is_used(tmp_path):
     assert DokployClient("https://x.example", KEY, validate_certs=False, ca_path=str(ca)).verify is False
 
 
-@pytest.mark.parametrize("validate_certs, ca_path, expected", [(False, None, False), (True, "CA", "CA"),
-                                                               (False, "CA", False)])
-def test_ca_variables_of_the_environment_never_override_the_options(monkeypatch, server, tmp_path,
-                                                                     validate_certs, ca_path, expected):
+@pytest.mark.parametrize("validate_certs, ca_path, expected", [
+    (False, None, False), (True, "CA", "CA"), (False, "CA", False)])
+def test_ca_variables_of_the_environment_never_override_the_options(
+        monkeypatch, server, tmp_path, validate_certs, ca_path, expected):
     """requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's verify; the client passes its own."""
     bundle = tmp_path / "env-bundle.pem"
     bundle.write_text("not used")
