@@ -64,19 +64,17 @@ class DokployModule:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         self.module = RedactingModule(argument_spec=spec, **kwargs)
-        # Until the client exists, the no_log values are all the secrets there are.
-        self.module.secrets = Secrets()
-        self._learn_option_secrets(self.module.secrets)
+        # One set for the whole run: the client adds what it meets in requests and answers.
+        secrets = self.module.secrets = Secrets()
+        self._learn_option_secrets(secrets)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if self.params["timeout"] <= 0:
             self.module.fail_json(msg="option timeout: must be a positive number of seconds")
         try:
-            self.client = OptionAdapter.from_module(self.module).client()
+            self.client = OptionAdapter.from_module(self.module).client(secrets=secrets)
         except DokployError as exc:
             self.fail(exc)
-        self._learn_option_secrets(self.client.secrets)
-        self.module.secrets = self.client.secrets
 
     def _learn_option_secrets(self, secrets):
         """The module's no_log values, and credentials written inside URL options (git_url)."""

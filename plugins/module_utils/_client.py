@@ -170,13 +170,13 @@ class DokployClient:
     """
 
     def __init__(self, api_url, api_key, validate_certs=True, ca_path=None, timeout=30,
-                 retries=DEFAULT_RETRIES, backoff_factor=DEFAULT_BACKOFF):
+                 retries=DEFAULT_RETRIES, backoff_factor=DEFAULT_BACKOFF, secrets=None):
         if not HAS_REQUESTS:
             raise DokployError("the Python library requests is required")
         if not api_key:
             raise DokployError("option api_key: is required (or set DOKPLOY_API_KEY)")
         self.base_url = normalize_base_url(api_url)
-        self.secrets = Secrets()
+        self.secrets = secrets if secrets is not None else Secrets()
         self.secrets.add(api_key)
         self.timeout = timeout
         self.retries = max(0, retries)

@@ -59,17 +59,19 @@ class EnvTarget(Resource):
         params = self.params
         project = self.tree.project(params["project"])
         if project is None:
-            return self.missing("project %r" % params["project"],
+            self.missing_parent("project %r" % params["project"],
                                 "option project: no project is named %r or has that id" % params["project"])
+            return self.not_yet()
         service_options = ("app", "compose", "database")
         if not any(params[o] for o in service_options) and params["environment"] is None:
             self.describe("project", "projectId", "project.one", "project.update", project.get("name"))
             return self.read(project["projectId"])
         environment = self.tree.environment(project, params["environment"])
         if environment is None:
-            return self.missing("environment %r of project %r" % (params["environment"], project.get("name")),
+            self.missing_parent("environment %r of project %r" % (params["environment"], project.get("name")),
                                 "option environment: project %r has no environment named %r or with that id"
                                 % (project.get("name"), params["environment"]))
+            return self.not_yet()
         # state=absent removes keys here, not the service: a missing service is an error either way
         # (in check mode, an earlier task would create it).
         kind, service = self.named_service(environment, service_options, missing_ok=False)
@@ -78,18 +80,14 @@ class EnvTarget(Resource):
                           environment.get("name"))
             return self.read(environment["environmentId"])
         if service is None:
-            return self.missing(None, None)
+            return self.not_yet()  # check mode: named_service reported the missing service
         save = {"application": "application.saveEnvironment", "compose": "compose.update"}.get(
             kind, "%s.saveEnvironment" % kind)
         self.describe(kind, "%sId" % kind, "%s.one" % kind, save, service.get("name"))
         return self.read(service[self.id_field])
 
-    def missing(self, what, error):
-        """A parent of the blob does not exist: an error, or in check mode a blob an earlier task would create."""
-        if not self.check_mode:
-            raise DokployError(error)
-        if what:
-            self.missing_parent(what)
+    def not_yet(self):
+        """In check mode, the target an earlier task would create: described from the options, no blob yet."""
         option = next((o for o in ("app", "compose", "database") if self.params[o]), None)
         if option:
             kind = {"app": "application", "compose": "compose"}.get(option) or self.params["database_type"]

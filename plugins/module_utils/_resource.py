@@ -33,9 +33,13 @@ from ansible_collections.community.dokploy.plugins.module_utils._tree import (
     Tree,
     delete_request,
 )
+from ansible_collections.community.dokploy.plugins.module_utils._validate import PLACEMENT_OPTIONS, check_names
 
 # Service option -> service kind (a database's kind is its database_type).
 SERVICE_OPTIONS = {"app": "application", "compose": "compose", "database": None}
+
+# Options that name where an object lives, or the object itself: never empty, one line.
+NAME_OPTIONS = PLACEMENT_OPTIONS + ("name",)
 
 # How often a create whose answer was lost is looked for and, when it did not land, sent again.
 CREATE_ATTEMPTS = 3
@@ -216,8 +220,13 @@ class Resource:
 
     # -- the shared flow -----------------------------------------------------
 
-    def run(self):
+    def check_input(self):
+        """Everything checked before any request: the names every module takes, then the module's own rules."""
+        check_names(self.params, NAME_OPTIONS)
         self.validate()
+
+    def run(self):
+        self.check_input()
         with self.serialized():
             try:
                 current = self.find()
@@ -278,7 +287,7 @@ class Resource:
 
     def create(self, on_create, desired):
         """Create the object once, read it, and remember how to undo it."""
-        created, found = self.create_once(self.create_procedure, self.create_body(on_create), self.find_again)
+        created, found = self.create_once(self.create_procedure, self.create_body(on_create), self.find)
         current = found if found is not None else self.read(self.after_create(created, desired))
         self.made.append(("%s %s" % (self.kind, current.get(self.id_field)), self.delete_procedure,
                           self.delete_body(current)))
@@ -291,7 +300,8 @@ class Resource:
         sent blindly again. The object is looked for with ``look_again`` (on a fresh read of the
         tree); only when it is absent is the create sent again.
         """
-        for attempt in range(CREATE_ATTEMPTS):
+        attempt = 0
+        while True:
             try:
                 return self.write(procedure, body), None
             except WriteOutcomeUnknown:
@@ -301,12 +311,9 @@ class Resource:
                 found = look_again()
                 if found is not None:
                     return None, found
-                if attempt + 1 == CREATE_ATTEMPTS:
+                attempt += 1
+                if attempt == CREATE_ATTEMPTS:
                     raise
-        raise DokployError("%s: not sent" % procedure)  # not reached: the loop returns or raises
-
-    def find_again(self):
-        return self.find()
 
     def undo(self, error):
         """After a failed step: remove what this run created (newest first) and say so in the error."""
@@ -399,8 +406,14 @@ class Resource:
             return exc.status == 404
         return False
 
-    def missing_parent(self, what):
-        """In check mode, a parent an earlier task would create: the object would be created with it."""
+    def missing_parent(self, what, error):
+        """A parent that does not exist: ``error`` (naming the option), except in check mode.
+
+        In check mode an earlier task of the play would create it: the object is reported as to be
+        created with it, and nothing fails.
+        """
+        if not self.check_mode:
+            raise DokployError(error)
         self.changed = True
         self.extra["missing_parent"] = "%s does not exist yet (an earlier task of the play would create it)" % what
 
@@ -418,10 +431,8 @@ class Resource:
         if project is None:
             if absent:
                 return None
-            if not create_missing and not self.check_mode:
-                raise DokployError("option project: no project is named %r or has that id" % name)
             if not create_missing:
-                self.missing_parent("project %r" % name)
+                self.missing_parent("project %r" % name, "option project: no project is named %r or has that id" % name)
                 return None
             self.changed = True
             self.extra["created_project"] = name
@@ -435,11 +446,10 @@ class Resource:
             wanted = self.params.get("environment")
             if absent:
                 return None
-            if not create_missing and not self.check_mode:
-                raise DokployError("option environment: project %r has no environment named %r or with that id"
-                                   % (project.get("name"), wanted))
             if not create_missing:
-                self.missing_parent("environment %r of project %r" % (wanted, project.get("name")))
+                self.missing_parent("environment %r of project %r" % (wanted, project.get("name")),
+                                    "option environment: project %r has no environment named %r or with that id"
+                                    % (project.get("name"), wanted))
                 return None
             self.changed = True
             self.extra["created_environment"] = wanted
@@ -492,10 +502,9 @@ class Resource:
         if missing_ok is None:
             missing_ok = self.params.get("state") == "absent"
         if service is None and not missing_ok:
-            if not self.check_mode:
-                raise DokployError("option %s: no %s is named %r or has that id in environment %r"
-                                   % (option, kind, self.params[option], environment.get("name")))
-            self.missing_parent("%s %r" % (kind, self.params[option]))
+            self.missing_parent("%s %r" % (kind, self.params[option]),
+                                "option %s: no %s is named %r or has that id in environment %r"
+                                % (option, kind, self.params[option], environment.get("name")))
         return kind, service
 
     def port_user(self, port, protocol="tcp", exclude=None):

@@ -156,9 +156,3 @@ class Secrets:
         if isinstance(data, str):
             return self.redact(data)
         return data
-
-    def __contains__(self, value):
-        return value in self._values
-
-    def __len__(self):
-        return len(self._values)

@@ -169,7 +169,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
 )
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_branch,
-    check_names,
     check_no_space,
     check_range,
 )
@@ -217,7 +216,6 @@ class App(Resource):
         params = self.params
         # Checked here as Dokploy's schemas do: a refusal after the create would leave a half-made app
         # (and, with create_project, a project of its own).
-        check_names(params, ("project", "environment", "name"))
         check_range(params["replicas"], "replicas", minimum=0)
         check_no_space(params["docker_image"], "docker_image", "an image reference")
         check_no_space(params["git_url"], "git_url", "a Git URL")

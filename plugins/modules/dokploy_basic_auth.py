@@ -80,7 +80,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_name,
-    check_names,
     check_not_empty,
 )
 
@@ -102,7 +101,6 @@ class BasicAuth(Child):
     )
 
     def validate(self):
-        check_names(self.params)
         check_not_empty(self.params["password"], "password")
         check_not_empty(self.params["username"], "username")
         if self.params["state"] == "present":

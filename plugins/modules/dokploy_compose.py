@@ -110,7 +110,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_branch,
-    check_names,
     check_no_space,
     check_not_empty,
     read_text_file,
@@ -139,7 +138,6 @@ class Compose(Resource):
 
     def validate(self):
         params = self.params
-        check_names(params, ("project", "environment", "name"))
         check_no_space(params["git_url"], "git_url", "a Git URL")
         check_branch(params["git_branch"], "git_branch")
         # Without a compose file to read from the repository, the stack deploys nothing.

@@ -167,7 +167,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
     limits_argument_spec,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
-    check_names,
     check_no_space,
     check_not_empty,
     check_port,
@@ -220,7 +219,6 @@ class Database(Resource):
 
     def validate(self):
         params = self.params
-        check_names(params, ("project", "environment", "name"))
         engine = ENGINES[self.engine]
         for option in engine["unsupported"]:
             if params[option] is not None:

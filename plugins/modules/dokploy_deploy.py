@@ -173,7 +173,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
-    check_names,
     check_positive,
     check_range,
 )
@@ -194,7 +193,6 @@ class Deploy(Resource):
 
     def validate(self):
         params = self.params
-        check_names(params)
         self.kind = "application" if params["app"] else "compose" if params["compose"] else params["database_type"]
         allowed = ACTIONS.get(self.kind, ("deploy", "start", "stop", "reload"))
         if params["action"] not in allowed:
@@ -210,7 +208,7 @@ class Deploy(Resource):
         return self.named_service(self.environment())[1]
 
     def run(self):
-        self.validate()
+        self.check_input()
         service = self.find()
         action = self.params["action"]
         option = "app" if self.params["app"] else "compose" if self.params["compose"] else "database"
@@ -241,7 +239,8 @@ class Deploy(Resource):
         Without a deployment list to look at (databases, start/stop, wait: false) a lost answer is an error
         saying the trigger may have been applied.
         """
-        for attempt in range(TRIGGER_ATTEMPTS):
+        attempt = 0
+        while True:
             try:
                 return self.write(procedure, body)
             except WriteOutcomeUnknown:
@@ -249,9 +248,9 @@ class Deploy(Resource):
                     raise
                 if self.landed(self.service_id, known):
                     return None  # it landed: the deployment it queued is followed
-                if attempt + 1 == TRIGGER_ATTEMPTS:
+                attempt += 1
+                if attempt == TRIGGER_ATTEMPTS:
                     raise
-        return None
 
     def landed(self, service_id, known, wait=10):
         """Whether a deployment this run may have queued shows up within ``wait`` seconds."""

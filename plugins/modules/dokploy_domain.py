@@ -135,7 +135,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_absolute_path,
-    check_names,
+    check_name,
     check_port,
 )
 
@@ -171,7 +171,7 @@ class Domain(Resource):
     )
 
     def validate(self):
-        check_names(self.params, ("project", "environment", "app", "compose", "service_name"))
+        check_name(self.params["service_name"], "service_name")
         if not HOSTNAME.match(self.params["host"]):
             raise DokployError("option host: %r is not a host name Dokploy accepts: letters, digits and hyphens in "
                                "dot-separated labels, without spaces, underscores, wildcards or a final dot"

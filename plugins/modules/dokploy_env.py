@@ -167,14 +167,13 @@ from ansible_collections.community.dokploy.plugins.module_utils._env import (
     EnvTarget,
     target_argument_spec,
 )
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, read_text_file
+from ansible_collections.community.dokploy.plugins.module_utils._validate import read_text_file
 
 
 class EnvVars(EnvTarget):
 
     def validate(self):
         super(EnvVars, self).validate()
-        check_names(self.params)
         if any(not key.strip() for key in self.params["keys"] or []):
             raise DokployError("option keys: a key must not be empty or only spaces")
         if self.params["state"] == "present" and self.params["keys"]:
@@ -203,7 +202,7 @@ class EnvVars(EnvTarget):
         return wanted
 
     def run(self):
-        self.validate()
+        self.check_input()
         wanted = self.wanted()  # before any request: a bad value fails first
         if self.params["exclusive"] and not wanted and not self.params["allow_empty"]:
             raise DokployError("option %s: holds no key, and exclusive: true would remove every key of the target; "

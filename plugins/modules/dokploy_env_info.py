@@ -117,18 +117,17 @@ from ansible_collections.community.dokploy.plugins.module_utils._env import (
     EnvTarget,
     target_argument_spec,
 )
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_writable_dest
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_writable_dest
 
 
 class EnvReader(EnvTarget):
 
     def validate(self):
         super(EnvReader, self).validate()
-        check_names(self.params)
         check_writable_dest(self.params["dest"], "dest")
 
     def run(self):
-        self.validate()
+        self.check_input()
         blob = self.blob(self.find())
         values = parse(blob)
         changed = False

@@ -87,7 +87,6 @@ removed_services:
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names
 
 
 class Environment(Resource):
@@ -104,17 +103,13 @@ class Environment(Resource):
         Field("description", "description", to_api=lambda value, option: value or ""),
     )
 
-    def validate(self):
-        check_names(self.params, ("project", "name"))
-
     def find(self):
         self.project = self.tree.project(self.params["project"])
         if self.project is None:
             if self.params["state"] == "absent":
                 return None
-            if not self.check_mode:
-                raise DokployError("option project: no project is named %r or has that id" % self.params["project"])
-            self.missing_parent("project %r" % self.params["project"])
+            self.missing_parent("project %r" % self.params["project"],
+                                "option project: no project is named %r or has that id" % self.params["project"])
             return None
         listed = self.tree.environment(self.project, self.params["name"], option="name")
         return self.tree.environment_details(listed["environmentId"]) if listed else None

@@ -113,7 +113,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_absolute_path,
-    check_names,
     check_not_empty,
     check_relative_file,
 )
@@ -147,7 +146,6 @@ class Mount(Child):
 
     def validate(self):
         params = self.params
-        check_names(params)
         check_not_empty(params["mount_path"], "mount_path")
         if params["state"] == "absent":
             return  # mount_path only selects what to remove, even a mount that an earlier rule let through

@@ -89,7 +89,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._base import Dok
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_names, check_port
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_port
 
 PORT_FIELDS = ("publishedPort", "publishMode", "targetPort", "protocol")
 
@@ -113,7 +113,6 @@ class Port(Child):
     )
 
     def validate(self):
-        check_names(self.params)
         check_port(self.params["target_port"], "target_port")
         if self.params["state"] == "present":
             # With state=absent, published_port only selects what to remove.

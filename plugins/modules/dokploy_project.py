@@ -81,7 +81,6 @@ removed_services:
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name
 
 
 class Project(Resource):
@@ -96,9 +95,6 @@ class Project(Resource):
         Field("name", "name", writer=None),
         Field("description", "description"),
     )
-
-    def validate(self):
-        check_name(self.params["name"], "name")
 
     def find(self):
         listed = self.tree.project(self.params["name"], option="name")

@@ -76,7 +76,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._base import Dok
 from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
-    check_names,
     check_not_empty,
     check_regex,
 )
@@ -100,7 +99,6 @@ class Redirect(Child):
     )
 
     def validate(self):
-        check_names(self.params)
         check_not_empty(self.params["regex"], "regex")
         check_not_empty(self.params["replacement"], "replacement")
         if self.params["state"] == "present":
