@@ -33,7 +33,7 @@ OTHER_ORG_KEY = "contract-key-org-2"
 KEYS = {"<default>": API_KEY, "<wrong>": "not-a-valid-key", "<none>": None,
         "<key of another organization>": OTHER_ORG_KEY}
 
-NO_DOCKER_ARGS = ("--fail-deploys", "--deploy-seconds", "0")
+NO_DOCKER_ARGS = ("--fail-deploys", "--deploy-seconds", "0", "--dokploy-version", "0.30.2")
 SECOND_ORG_SEED = {"name": "proj-org2", "description": "project in org 2"}
 
 

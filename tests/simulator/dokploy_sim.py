@@ -56,7 +56,7 @@ from urllib.parse import parse_qsl, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import routers  # noqa: E402
 import zodlike  # noqa: E402
-from simcore import HERE, Api, ApiError, Context, Store, server_error  # noqa: E402
+from simcore import HERE, NEWEST_VERSION, Api, ApiError, Context, Store, parse_version, server_error  # noqa: E402
 from simcore import FAILED_DEPLOY_LOG  # noqa: E402,F401  tests read it from here
 
 def load_input_schemas():
@@ -109,7 +109,7 @@ class Simulator:
 
     def __init__(self, args):
         self.store = Store(args.state)
-        self.api = Api(self.store, args.deploy_seconds, args.fail_deploys)
+        self.api = Api(self.store, args.deploy_seconds, args.fail_deploys, args.dokploy_version)
         self.keys = {args.api_key: self.store.orgs[0]}
         if args.second_org_key:
             self.keys[args.second_org_key] = self.store.orgs[1]
@@ -274,6 +274,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
+def version_text(text):
+    try:
+        parse_version(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -290,6 +298,8 @@ def parse_args(argv=None):
     parser.add_argument("--stall-seconds", type=float, default=30.0)
     parser.add_argument("--request-log")
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--dokploy-version", default=NEWEST_VERSION, type=version_text,
+                        help=f"the release to answer as (default {NEWEST_VERSION}); see README")
     return parser.parse_args(argv)
 
 

@@ -16,7 +16,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DOKPLOY_VERSION = "v0.30.2"
+# The Dokploy release the simulator answers as (`--dokploy-version`); a few answers differ by release.
+NEWEST_VERSION = "0.30.8"
+
+
+def parse_version(text):
+    """'v0.30.2' or '0.30.2' -> (0, 30, 2)."""
+    parts = text.strip().lstrip("v").split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"not a Dokploy version: {text!r}")
+    return tuple(int(p) for p in parts)
 TEMPLATES = json.loads((HERE / "templates.json").read_text())
 
 SERVICE_KINDS = ("application", "compose", "postgres", "mysql", "mariadb", "mongo", "redis")
@@ -213,8 +222,9 @@ class Context:
 
 
 class Api:
-    def __init__(self, store, deploy_seconds=1.0, fail_deploys=False):
+    def __init__(self, store, deploy_seconds=1.0, fail_deploys=False, version=NEWEST_VERSION):
         self.store = store
+        self.version = parse_version(version)
         self.deploy_seconds = deploy_seconds
         self.fail_deploys = fail_deploys
 

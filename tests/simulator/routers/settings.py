@@ -1,13 +1,8 @@
 """`settings.*`."""
 
-from simcore import DOKPLOY_VERSION
 
 def dokploy_version(api, ctx, data):
-    return DOKPLOY_VERSION
-
-
-# --------------------------------------------------------------------------
-# The procedure table
+    return "v%d.%d.%d" % api.version
 
 
 ROUTES = {
