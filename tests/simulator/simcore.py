@@ -38,6 +38,8 @@ FAILED_DEPLOY_LOG = ("Initializing deployment\nconnect ENOENT /var/run/docker.so
                      "Error occurred \u274c, check the logs for details.\n")
 DONE_DEPLOY_LOG = ("Initializing deployment\nPulling image and preparing the service\n"
                    "Starting service\nDocker Deployed: \u2705\n")
+# An object whose name (or another text the router checks) holds this word fails its external step.
+FAIL_WORD = "simulator-fail"
 FAIL_MARKER = re.compile(r"^SIMULATOR_DEPLOY_FAIL=1\s*$", re.M)
 
 # Per database engine: what differs between postgres, mysql, mariadb, mongo and redis.
@@ -342,30 +344,40 @@ class Api:
         return self.fail_deploys or bool(FAIL_MARKER.search(record.get("env") or ""))
 
     def start_deployment(self, kind, record, title, description):
+        ok = not self.should_fail(record)
+        record[STATUS_FIELD[kind]] = "running"
+        self.add_deployment(id_field(kind), record[id_field(kind)], record["appName"], title, description,
+                            ok, DONE_DEPLOY_LOG if ok else FAILED_DEPLOY_LOG)
+
+    def add_deployment(self, owner_field, owner_id, log_name, title, description, ok, log, **fields):
+        """A deployment row of any owner (applicationId, composeId, serverId, backupId, scheduleId,
+        volumeBackupId...): `running` for --deploy-seconds after the owner's running ones, then
+        `done` or `error` with `log` (settle()). Answers the row."""
         stamp = now_iso()
-        name = record["appName"]
         log_stamp = stamp[:10] + ":" + stamp[11:19]
         deployment = template("deployment")
         deployment.update(deploymentId=new_id(), title=title, description=description or "",
-                          status="running", logPath=f"/etc/dokploy/logs/{name}/{name}-{log_stamp}.log",
-                          createdAt=stamp, startedAt=stamp)
-        deployment[id_field(kind)] = record[id_field(kind)]
-        # Dokploy runs one deployment of a service at a time: this one ends
-        # deploy_seconds after the ones still running for the same service.
-        busy_until = self.busy_until(kind, record[id_field(kind)])
+                          status="running", logPath=f"/etc/dokploy/logs/{log_name}/{log_name}-{log_stamp}.log",
+                          createdAt=stamp, startedAt=stamp, **fields)
+        deployment[owner_field] = owner_id
+        # Dokploy runs one deployment of an owner at a time: this one ends
+        # deploy_seconds after the ones still running for the same owner.
+        running = [self.store.deploy_meta[d["deploymentId"]]["finish_at"]
+                   for d in self.store.tables["deployment"].values()
+                   if d.get(owner_field) == owner_id and d["status"] == "running"]
         self.store.insert("deployment", deployment)
-        ok = not self.should_fail(record)
         self.store.deploy_meta[deployment["deploymentId"]] = {
-            "finish_at": max(busy_until, time.time()) + self.deploy_seconds, "ok": ok,
-            "log": DONE_DEPLOY_LOG if ok else FAILED_DEPLOY_LOG}
-        record[STATUS_FIELD[kind]] = "running"
+            "finish_at": max(running + [time.time()]) + self.deploy_seconds, "ok": ok, "log": log}
         if self.deploy_seconds <= 0:
             self.settle()
+        return deployment
 
-    def busy_until(self, kind, ident):
-        ends = [self.store.deploy_meta[d["deploymentId"]]["finish_at"]
-                for d in self.deployments_of(kind, ident) if d["status"] == "running"]
-        return max(ends, default=time.time())
+    def external_fails(self, *texts):
+        """Whether a step Dokploy runs outside itself (SSH to a host, docker login, rclone, a
+        webhook or mail server) fails: always under --fail-deploys (a host with none of them,
+        as the transcripts were recorded), else when one of `texts` (the object's name,
+        description...) contains FAIL_WORD."""
+        return self.fail_deploys or any(isinstance(t, str) and FAIL_WORD in t.lower() for t in texts)
 
     def settle(self):
         """Finish deployments whose time has come (lazily, on every request)."""

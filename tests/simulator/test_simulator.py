@@ -21,102 +21,24 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 from tests.simulator import dokploy_sim
 from tests.simulator.harness import SIMULATOR, Simulator
 
-KEY = "sim-test-key-org1-Xy7Qp2"
-SECOND_KEY = "sim-test-key-org2-Lm4Rt8"
-TRANSCRIPTS = Path(__file__).resolve().parents[1] / "contract" / "transcripts"
+from tests.simulator.apitest import (  # noqa: F401
+    KEY, SECOND_KEY, Response, call, new_application, new_project, ok, project_names,
+    recorded_response, wait_for)
 UNAUTHORIZED = {"message": "Unauthorized"}
 
 
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-class Response:
-    def __init__(self, status, content_type, raw):
-        self.status = status
-        self.content_type = content_type
-        self.raw = raw
-
-    def json(self):
-        return json.loads(self.raw) if self.raw else None
-
-    def __repr__(self):
-        return f"Response({self.status}, {self.content_type!r}, {self.raw[:300]!r})"
-
-
-def call(base_url, procedure, key=KEY, body=None, query=None, method=None, headers=None,
-         timeout=10, context=None):
-    """One API call; a non-2xx status is returned, not raised. Network errors are raised."""
-    url = f"{base_url}/api/{procedure}"
-    if query:
-        url += "?" + urlencode(query)
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method=method or ("GET" if data is None else "POST"))
-    if key is not None:
-        request.add_header("x-api-key", key)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    # No proxies from the environment: the simulator is on loopback.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                         urllib.request.HTTPSHandler(context=context))
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return Response(response.status, response.headers.get("Content-Type"), response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return Response(error.code, error.headers.get("Content-Type"), error.read())
-
-
-def ok(base_url, procedure, key=KEY, **kwargs):
-    """An API call that must answer 200; returns the decoded body."""
-    response = call(base_url, procedure, key=key, **kwargs)
-    assert response.status == 200, response
-    return response.json()
-
-
-def wait_for(predicate, timeout=10.0, interval=0.1, what="condition"):
-    """Poll `predicate` until it returns something truthy (bounded)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
-def new_project(base_url, name, key=KEY, **extra):
-    created = ok(base_url, "project.create", key=key, body={"name": name, **extra})
-    return created["project"], created["environment"]
-
-
-def new_application(base_url, environment_id, name="app", key=KEY, **extra):
-    return ok(base_url, "application.create", key=key,
-              body={"name": name, "environmentId": environment_id, **extra})
-
-
-def project_names(base_url, key=KEY):
-    return [project["name"] for project in ok(base_url, "project.all", key=key)]
-
-
-def recorded_response(scenario, label):
-    steps = json.loads((TRANSCRIPTS / f"{scenario}.json").read_text())["steps"]
-    return next(step for step in steps if step["label"] == label)
-
 
 def stop_with_sigterm(sim):
     """SIGTERM the simulator process and return its exit code."""
@@ -139,7 +61,7 @@ def test_start_prints_base_url_and_port_zero_picks_free_port():
             port = int(match.group(1))
             assert 0 < port < 65536
             ports.append(port)
-            assert ok(sim.base_url, "settings.getDokployVersion") == "v0.30.2"
+            assert ok(sim.base_url, "settings.getDokployVersion") == "v0.30.8"  # the newest by default
         assert ports[0] != ports[1]
 
 
