@@ -258,20 +258,42 @@ class Database(Resource):
                 "%s database %s is idle, so only the stored password changes, which is what it starts with if it "
                 "never ran; if it ran before and is stopped, start it and run this task again"
                 % (self.engine, current.get("name")))
-        super(Database, self).update(current, changes)
-        if "externalPort" in changes:
-            self.extra["redeployed"] = True
+        # Passwords first: Dokploy refuses them on a database without a running container, and then
+        # nothing else of this run may have been written either.
         for api, password in passwords.items():
             body = {self.id_field: current[self.id_field], "password": password}
             if self.engine in ("mysql", "mariadb"):
                 body["type"] = PASSWORDS[api]
-            self.write("%s.changePassword" % self.engine, body)
-            self.extra["password_changed_in_database"] = True
+            self.change_password(current, api, body)
+        super(Database, self).update(current, changes)
+        if "externalPort" in changes:
+            self.extra["redeployed"] = True
         if passwords and self.engine == "redis":
             # Redis takes the new password at run time only; its service starts with the old one until
             # Dokploy deploys it again.
             self.write("redis.deploy", {"redisId": current["redisId"]})
             self.extra["redeployed"] = True
+
+    def change_password(self, current, api, body):
+        """changePassword, with one message for a database that has no running container.
+
+        Dokploy v0.30.2 answers 500 with the shell script it ran (holding the new password, which the
+        module redacts); v0.30.3 and later answer 400 "No running container found for <appName>".
+        """
+        try:
+            self.write("%s.changePassword" % self.engine, body)
+        except DokployError as exc:
+            if "No running container found" not in exc.message:
+                raise
+            option = "database_root_password" if PASSWORDS[api] == "root" else "database_password"
+            raise DokployError(
+                "option %s: %s database %s has no running container (status %s), so Dokploy cannot change the "
+                "password inside it; %s; deploy or start it, then run this task again"
+                % (option, self.engine, current.get("name"), current.get("applicationStatus"),
+                   "the other password was changed" if self.extra["password_changed_in_database"]
+                   else "nothing was changed"),
+                status=exc.status, code=exc.code, procedure=exc.procedure)
+        self.extra["password_changed_in_database"] = True
 
 
 def main():

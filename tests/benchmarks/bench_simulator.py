@@ -1,11 +1,11 @@
-"""Benchmark: does the Dokploy simulator answer `project.all` fast with 500 services?
+"""Benchmark: does the Dokploy simulator answer `project.all` fast for an organization of 1,000 services?
 
-Starts the simulator, creates 10 projects with 50 services each (applications,
+Starts the simulator, creates 20 projects with 50 services each (applications,
 compose stacks and the five database kinds in turn), then times 50
 `project.all` calls over one keep-alive connection. Prints the median and
 p95 latency and exits non-zero when the median or p95 is 50 ms or more.
 
-    python tests/benchmarks/bench_simulator.py [--projects 10] [--per-project 50]
+    python tests/benchmarks/bench_simulator.py [--projects 20] [--per-project 50]
 """
 
 import argparse
@@ -61,7 +61,7 @@ def populate(client, projects, per_project):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--projects", type=int, default=10)
+    parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--per-project", type=int, default=50)
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()

@@ -21,8 +21,10 @@ class Fidelity:
         self.excused = {}
 
     def line(self):
-        return (f"contract fidelity: {self.identical}/{self.total} steps identical, "
-                f"{len(self.excused)} excused")
+        # Every step that is neither identical nor excused fails its transcript's test.
+        return (f"replayed {self.identical}/{self.total} steps identical, "
+                f"{len(self.excused)} excused (values the server generates), "
+                f"{self.total - self.identical - len(self.excused)} different")
 
 
 FIDELITY = Fidelity()

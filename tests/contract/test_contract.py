@@ -4,7 +4,7 @@ One test case per transcript; each gets a fresh simulator. A failure names
 the transcript and lists every step that differs (see replay.py for what is
 compared). Steps listed in excused.json ({"file.json#label": "reason"}) may
 differ without failing. The run ends with the line
-`contract fidelity: N/M steps identical, K excused` (conftest.py).
+`replayed N/M steps identical, K excused (...), D different` (conftest.py).
 
 How the simulators are started, per transcript:
   * every transcript was recorded on a host without a Docker daemon, so

@@ -36,24 +36,37 @@ def one_line_failure(run):
     assert run.writes == [], run
 
 
-def test_a_failed_password_change_never_shows_the_current_passwords(run_module, project, sim):
-    """Dokploy's error quotes its mysql command with the current root password, which the task never gave."""
-    args = {"type": "mysql", "project": project, "name": "legacy", "database_name": "legacy",
-            "database_user": "legacy", "database_password": USER_PASSWORD, "database_root_password": ROOT_PASSWORD}
-    created = run_module("dokploy_db", args)
-    assert not created.failed, created
-    # Make it a database that has run and whose container is gone: changePassword then fails with the command.
-    assert not run_module("dokploy_env", {"project": project, "database": "legacy", "database_type": "mysql",
-                                          "vars": {"SIMULATOR_DEPLOY_FAIL": "1"}}).failed
-    client = DokployClient(sim.base_url, API_KEY)
-    with pytest.raises(Exception):
-        client.mutate("mysql.deploy", {"mysqlId": created.result["id"]})
-    changed = run_module("dokploy_db", {"type": "mysql", "project": project, "name": "legacy",
-                                        "database_password": NEW_PASSWORD, "update_password": "always"})
-    assert changed.failed and "mysql.changePassword" in changed.writes, changed
-    assert "ALTER USER" in changed.result["msg"] and "********" in changed.result["msg"], changed
-    for secret in (ROOT_PASSWORD, USER_PASSWORD, NEW_PASSWORD):
-        assert secret not in changed.output, "%s leaked: %r" % (secret, changed)
+@pytest.mark.parametrize("version", ["0.30.2", "0.30.8"])
+def test_a_password_change_without_a_running_container_is_refused_whole(run_module, version):
+    """v0.30.2 answers 500 quoting its mysql command with the passwords; v0.30.3+ a 400: one message for both."""
+    with Simulator() as sim:
+        sim.start(API_KEY, extra_args=("--deploy-seconds", "0", "--dokploy-version", version))
+        project = unique("guard")
+        assert not run_module("dokploy_project", {"name": project}, simulator=sim).failed
+        args = {"type": "mysql", "project": project, "name": "legacy", "database_name": "legacy",
+                "database_user": "legacy", "database_password": USER_PASSWORD,
+                "database_root_password": ROOT_PASSWORD}
+        created = run_module("dokploy_db", args, simulator=sim)
+        assert not created.failed, created
+        # Make it a database that has run and whose container is gone (its deploy failed).
+        assert not run_module("dokploy_env", {"project": project, "database": "legacy", "database_type": "mysql",
+                                              "vars": {"SIMULATOR_DEPLOY_FAIL": "1"}}, simulator=sim).failed
+        client = DokployClient(sim.base_url, API_KEY)
+        try:
+            client.mutate("mysql.deploy", {"mysqlId": created.result["id"]})
+        except Exception:  # v0.30.2 answers the failed deploy with a 500, later releases with status error
+            pass
+        changed = run_module("dokploy_db", {"type": "mysql", "project": project, "name": "legacy",
+                                            "database_password": NEW_PASSWORD, "update_password": "always",
+                                            "description": "changed with the password"}, simulator=sim)
+        assert changed.failed and changed.writes == ["mysql.changePassword"], changed
+        assert changed.result["msg"].startswith(
+            "option database_password: mysql database legacy has no running container (status error)"), changed
+        assert "nothing was changed" in changed.result["msg"], changed
+        for secret in (ROOT_PASSWORD, USER_PASSWORD, NEW_PASSWORD):
+            assert secret not in changed.output, "%s leaked: %r" % (secret, changed)
+        one = client.query("mysql.one", mysqlId=created.result["id"])
+        assert one["description"] is None and one["databasePassword"] == USER_PASSWORD
 
 
 def test_exclusive_with_nothing_to_keep_is_refused(run_module, project):
