@@ -9,9 +9,10 @@ Comparison rules:
   * JSON objects must have the same key sets, recursively;
   * values must match, except for values that differ on every run: ids
     (keys ending in `Id`, and serial `uniqueConfigKey`s), timestamps,
-    generated `appName`s and `refreshToken`s, and a password the server
-    generated. Recorded ids and appNames are mapped to the replayed ones as
-    they appear, and that mapping is applied inside text values too (a
+    generated `appName`s and `refreshToken`s, a password the server
+    generated, and the id a failed insert generated for its row (first of
+    the `params:` of a raw SQL error). Recorded ids and appNames are mapped
+    to the replayed ones as they appear, and that mapping is applied inside text values too (a
     volume name or an error message holding an appName);
   * lists of objects with an id are matched by (mapped) id; an element
     whose id has never been seen is paired with the next unmatched one.
@@ -161,8 +162,8 @@ class Replayer:
             diffs.append(f"{where}: missing keys {sorted(missing)}")
         if extra:
             diffs.append(f"{where}: extra keys {sorted(extra)}")
-        # Ids first, so that the mapping is known when text values are compared.
-        for name in sorted(set(expected) & set(actual), key=lambda k: not is_id_key(k)):
+        # Ids and generated names first, so that the mapping is known when text values are compared.
+        for name in sorted(set(expected) & set(actual), key=lambda k: (not (is_id_key(k) or k in GENERATED_KEYS), k)):
             diffs += self.compare(expected[name], actual[name], f"{where}.{name}", key=name)
         return diffs
 
@@ -211,8 +212,12 @@ def object_id_key(items):
     return next((k for k in first if is_id_key(k)), None)
 
 
+# A failed insert's raw SQL error lists its params, the first being the id generated for the row.
+FAILED_INSERT_ID = re.compile(r"(?<=\nparams: )[\w-]{21}(?=,)")
+
+
 def normalize(text):
-    return TIMESTAMP.sub("<time>", text)
+    return FAILED_INSERT_ID.sub("<id>", TIMESTAMP.sub("<time>", text))
 
 
 def dig(value, dotted):
