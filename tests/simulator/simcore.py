@@ -28,7 +28,7 @@ def parse_version(text):
     return tuple(int(p) for p in parts)
 TEMPLATES = json.loads((HERE / "templates.json").read_text())
 
-SERVICE_KINDS = ("application", "compose", "postgres", "mysql", "mariadb", "mongo", "redis")
+SERVICE_KINDS = ("application", "compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql")
 DB_KINDS = ("postgres", "mysql", "mariadb", "mongo", "redis")
 CHILD_KINDS = ("domain", "mount", "port", "redirect", "security", "deployment")
 TABLES = ("project", "environment") + SERVICE_KINDS + CHILD_KINDS
@@ -410,9 +410,9 @@ NOT_FOUND_MESSAGES = {
     **{kind: DB_ENGINES[kind]["not_found"] for kind in DB_KINDS},
     "domain": "Domain not found", "mount": "Mount not found", "port": "Port not found",
     "redirect": "Redirect not found", "security": "Security not found",
-    "deployment": "Deployment not found",
+    "deployment": "Deployment not found", "libsql": "Libsql not found",
 }
-ACCESS_LABELS = {"application": "application", "compose": "compose",
+ACCESS_LABELS = {"application": "application", "compose": "compose", "libsql": "Libsql",
                  **{kind: DB_ENGINES[kind]["label"] for kind in DB_KINDS}}
 
 # Light service shapes, as each listing procedure answers them.
@@ -424,7 +424,7 @@ PROJECT_ONE_FIELDS = {
     "compose": ("name", "description", "appName", "createdAt", "serverId", "composeId",
                 "composeStatus", "server"),
     **{kind: ("name", "description", "appName", "createdAt", "serverId", "applicationStatus",
-              id_field(kind), "server") for kind in DB_KINDS},
+              id_field(kind), "server") for kind in DB_KINDS + ("libsql",)},
 }
 BY_PROJECT_FIELDS = {**PROJECT_ONE_FIELDS,
                      "compose": PROJECT_ONE_FIELDS["compose"][:-1] + ("icon", "server")}
@@ -434,7 +434,7 @@ ENVIRONMENT_ONE_FIELDS = {
     "compose": ("composeId", "name", "createdAt", "composeStatus", "description", "serverId",
                 "icon", "server"),
     **{kind: (id_field(kind), "name", "description", "createdAt", "applicationStatus", "serverId",
-              "server") for kind in DB_KINDS},
+              "server") for kind in DB_KINDS + ("libsql",)},
 }
 # Key order of the service lists inside environments, per procedure.
 ONE_ORDER = ("applications", "compose", "libsql", "mariadb", "mongo", "mysql", "postgres", "redis")
@@ -445,7 +445,7 @@ def service_lists(services, fields, order):
     out = {}
     for key in order:
         kind = "application" if key == "applications" else key
-        out[key] = [] if kind == "libsql" else [pick(r, fields[kind]) for r in services[kind]]
+        out[key] = [pick(r, fields[kind]) for r in services[kind]]
     return out
 
 
@@ -458,6 +458,19 @@ def new_environment(api, project_id, name, description, is_default):
     env.update(environmentId=new_id(), name=name, description=description, createdAt=now_iso(),
                env="", projectId=project_id, isDefault=is_default)
     return api.store.insert("environment", env)
+
+
+def project_tags(api, project_id):
+    """`projectTags` of project.one/all: the project's tag links, each with its tag (routers/tag.py)."""
+    return [{**link, "tag": api.store.get("tag", link["tagId"])}
+            for link in api.store.tables["project_tag"].values() if link["projectId"] == project_id]
+
+
+def drop_project_tags(api, project_id):
+    """The links of a removed project go with it (ON DELETE CASCADE)."""
+    links = api.store.tables["project_tag"]
+    for link_id in [i for i, link in links.items() if link["projectId"] == project_id]:
+        del links[link_id]
 
 
 def contains(value, needle):

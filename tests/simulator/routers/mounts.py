@@ -15,7 +15,7 @@ def mount_create(api, ctx, data):
 def mount_with_owner(api, mount):
     out = dict(mount)
     for kind in ("application", "compose", "libsql", "mariadb", "mongo", "mysql", "postgres", "redis"):
-        service = api.store.get(kind, mount.get(id_field(kind))) if kind != "libsql" else None
+        service = api.store.get(kind, mount.get(id_field(kind)))
         out[kind] = None if service is None else {
             "serverId": service["serverId"], "appName": service["appName"],
             "environment": {"project": {"organizationId": api.org_of(kind, service)}}}

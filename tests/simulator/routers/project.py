@@ -2,8 +2,8 @@
 
 from simcore import (
     LIST_ORDER, ONE_ORDER, PROJECT_ALL_FIELDS, PROJECT_ONE_FIELDS, SERVICE_KINDS, contains,
-    id_field, new_environment, new_id, now_iso, paged, remove_environment_tree, service_lists,
-    template,
+    drop_project_tags, id_field, new_environment, new_id, now_iso, paged, project_tags,
+    remove_environment_tree, service_lists, template,
 )
 
 def project_create(api, ctx, data):
@@ -22,7 +22,7 @@ def project_one(api, ctx, data):
     for env in api.store.where("environment", projectId=project["projectId"]):
         services = api.services_of_env(env["environmentId"])
         environments.append({**env, **service_lists(services, PROJECT_ONE_FIELDS, ONE_ORDER)})
-    return {**project, "environments": environments, "projectTags": []}
+    return {**project, "environments": environments, "projectTags": project_tags(api, project["projectId"])}
 
 
 def project_all(api, ctx, data):
@@ -42,11 +42,11 @@ def project_all(api, ctx, data):
         environments = []
         for env in envs_by_project.get(project["projectId"], ()):
             services = services_by_env.get(env["environmentId"], empty)
-            lists = {key: services["application" if key == "applications" else key]
-                     if key != "libsql" else [] for key in LIST_ORDER}
+            lists = {key: services["application" if key == "applications" else key] for key in LIST_ORDER}
             environments.append({"name": env["name"], "environmentId": env["environmentId"],
                                  "isDefault": env["isDefault"], **lists})
-        out.append({**project, "environments": environments, "projectTags": []})
+        out.append({**project, "environments": environments,
+                    "projectTags": project_tags(api, project["projectId"])})
     return out
 
 
@@ -60,6 +60,7 @@ def project_remove(api, ctx, data):
     project = api.project(ctx, data["projectId"], denied="delete")
     for env in api.store.where("environment", projectId=project["projectId"]):
         remove_environment_tree(api, env)
+    drop_project_tags(api, project["projectId"])
     del api.store.tables["project"][project["projectId"]]
     return project
 
