@@ -179,6 +179,12 @@ def _check_array(schema, value, path):
     if items:
         for index, item in enumerate(value):
             issues += validate(items, item, path + [index])
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        issues.append({
+            "origin": "array", "code": "too_small", "minimum": schema["minItems"],
+            "inclusive": True, "path": path,
+            "message": f"Too small: expected array to have >={schema['minItems']} items",
+        })
     return issues
 
 
