@@ -312,7 +312,7 @@ class Api:
                "redirects": self.store.where("redirect", applicationId=ident),
                "security": self.store.where("security", applicationId=ident),
                "ports": self.store.where("port", applicationId=ident),
-               "gitlab": None, "github": None, "bitbucket": None, "gitea": None, "server": None,
+               **git_providers_of(self.store, app, redacted=True), "server": None,
                "previewDeployments": [], "registry": None, "buildRegistry": None, "rollbackRegistry": None}
         if with_access:
             out.update(hasGitProviderAccess=True, unauthorizedProvider=None)
@@ -324,7 +324,7 @@ class Api:
                "deployments": self.deployments_of("compose", ident),
                "mounts": self.store.where("mount", composeId=ident),
                "domains": self.store.where("domain", composeId=ident),
-               "github": None, "gitlab": None, "bitbucket": None, "gitea": None, "server": None,
+               **git_providers_of(self.store, compose, redacted=False), "server": None,
                "backups": []}
         if with_access:
             out.update(hasGitProviderAccess=True, unauthorizedProvider=None)
@@ -403,6 +403,22 @@ class Api:
         return server_error(f"Command execution failed: Command failed: docker service scale {name}=1 \n"
                             f"{name}: {NO_DOCKER}\n")
 
+
+
+# Columns `application.one` leaves out of the git provider it embeds (`compose.one` embeds them all).
+GIT_PROVIDER_SECRETS = {"gitlab": ("secret", "accessToken", "refreshToken"),
+                        "github": ("githubClientSecret", "githubPrivateKey", "githubWebhookSecret"),
+                        "bitbucket": ("appPassword", "apiToken"),
+                        "gitea": ("clientSecret", "accessToken", "refreshToken")}
+
+
+def git_providers_of(store, service, redacted):
+    """{gitlab, github, bitbucket, gitea}: the provider rows a service points to (routers/gitProvider.py)."""
+    out = {}
+    for kind, secret_columns in GIT_PROVIDER_SECRETS.items():
+        row = store.get(kind, service.get(id_field(kind)))
+        out[kind] = row and {k: v for k, v in row.items() if not (redacted and k in secret_columns)}
+    return out
 
 
 NOT_FOUND_MESSAGES = {

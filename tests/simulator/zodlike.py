@@ -131,10 +131,13 @@ def _check_string(schema, value, path):
         })
     pattern = schema.get("pattern")
     if pattern is not None and not re.search(_python_regex(pattern), value):
+        # z.string().email() shows in the document as format "email" plus its pattern.
+        email = schema.get("format") == "email"
         issues.append({
-            "origin": "string", "code": "invalid_format", "format": "regex",
+            "origin": "string", "code": "invalid_format", "format": "email" if email else "regex",
             "pattern": f"/{pattern}/", "path": path,
-            "message": PATTERN_MESSAGES.get(pattern, f"Invalid string: must match pattern /{pattern}/"),
+            "message": "Invalid email address" if email else PATTERN_MESSAGES.get(
+                pattern, f"Invalid string: must match pattern /{pattern}/"),
         })
     return issues
 
@@ -179,6 +182,12 @@ def _check_array(schema, value, path):
     if items:
         for index, item in enumerate(value):
             issues += validate(items, item, path + [index])
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        issues.append({
+            "origin": "array", "code": "too_small", "minimum": schema["minItems"],
+            "inclusive": True, "path": path,
+            "message": f"Too small: expected array to have >={schema['minItems']} items",
+        })
     return issues
 
 
