@@ -57,7 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import routers  # noqa: E402
 import zodlike  # noqa: E402
 from simcore import HERE, NEWEST_VERSION, Api, ApiError, Context, Store, parse_version, server_error  # noqa: E402
-from simcore import FAILED_DEPLOY_LOG  # noqa: E402,F401  tests read it from here
 
 def load_input_schemas():
     """procedure -> JSON schema of its input, from the server's OpenAPI document."""

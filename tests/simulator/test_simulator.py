@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.simulator import dokploy_sim
+from tests.simulator import dokploy_sim, simcore
 from tests.simulator.harness import SIMULATOR, Simulator
 
 from tests.simulator.apitest import (  # noqa: F401
@@ -366,7 +366,7 @@ def test_fail_deploys_makes_every_deploy_fail():
         for app in apps:
             rows = wait_for(lambda app=app: settled(base, app["applicationId"], 1), what="failed deployment")
             assert rows[0]["status"] == "error"
-            assert read_log(base, rows[0]["deploymentId"]) == dokploy_sim.FAILED_DEPLOY_LOG
+            assert read_log(base, rows[0]["deploymentId"]) == simcore.FAILED_DEPLOY_LOG
         compose = ok(base, "compose.create", body={"name": "stack", "environmentId": env["environmentId"]})
         ok(base, "compose.deploy", body={"composeId": compose["composeId"]})
 
