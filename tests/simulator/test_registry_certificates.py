@@ -154,6 +154,13 @@ def test_registry_loopback_logins_really_dial(sim):
     assert "down" not in registry_names(sim.base_url)
 
 
+def test_registry_login_on_an_unknown_server(sim):
+    answer = call(sim.base_url, "registry.create", body=registry_body("remote", serverId="no-such-server"))
+    assert (answer.status, answer.json()["message"]) == (400, "Server not found")
+    local = ok(sim.base_url, "registry.create", body=registry_body("local", serverId="none"))
+    assert "serverId" not in local
+
+
 def test_registry_remove_unlinks_applications(sim):
     _project, env = new_project(sim.base_url, "registry-apps")
     app = new_application(sim.base_url, env["environmentId"])

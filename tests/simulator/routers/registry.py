@@ -37,6 +37,10 @@ UNAUTHORIZED_STATUS = "401 Unauthorized"
 LOOPBACK_HOST = re.compile(r"^(?:127(?:\.\d{1,3}){3}|localhost)$")
 DIAL_SECONDS = 3
 DOCKER_HUB = "registry-1.docker.io"
+# Docker does not verify the certificate of an insecure (loopback) registry.
+INSECURE_TLS = ssl.create_default_context()
+INSECURE_TLS.check_hostname = False
+INSECURE_TLS.verify_mode = ssl.CERT_NONE
 
 # Dokploy's registryUrl schema (db/schema/registry.ts): hostname[:port] or "" (Docker Hub).
 REGISTRY_URL = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$")
@@ -93,8 +97,7 @@ def try_endpoint(scheme, host, port, url, username, password):
     """One endpoint of docker's login loop against a loopback registry: None = logged in."""
     address = "127.0.0.1" if host == "localhost" else host
     if scheme == "https":
-        connection = http.client.HTTPSConnection(address, port, timeout=DIAL_SECONDS,
-                                                 context=ssl._create_unverified_context())
+        connection = http.client.HTTPSConnection(address, port, timeout=DIAL_SECONDS, context=INSECURE_TLS)
     else:
         connection = http.client.HTTPConnection(address, port, timeout=DIAL_SECONDS)
     credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
@@ -144,11 +147,12 @@ def remote_login(api, server_id, texts):
     return None
 
 
-def shell_login_error(api, server_id, url, username, password, texts):
+def shell_login_error(api, server_id, registry):
     """The error text of Dokploy's shell login (create, update), password not yet masked."""
     if server_id and server_id != "none":
-        return remote_login(api, server_id, texts)
-    stderr = docker_login(url, username, password, texts)
+        return remote_login(api, server_id, login_texts(registry))
+    url, username, password = registry["registryUrl"], registry["username"], registry["password"]
+    stderr = docker_login(url, username, password, login_texts(registry))
     if stderr is None:
         return None
     return f"Command execution failed: Command failed: {login_command(url, username, password)}\n{stderr}"
@@ -158,12 +162,13 @@ def masked(message, password):
     return message.replace(password, "***") if password else message
 
 
-def test_login(api, server_id, url, username, password, texts):
+def tested_login(api, server_id, registry):
     """testRegistry*: docker with the password on stdin; the 400 quotes docker's stderr."""
     if server_id and server_id != "none":
-        error = remote_login(api, server_id, texts)
+        error = remote_login(api, server_id, login_texts(registry))
     else:
-        stderr = docker_login(url, username, password, texts)
+        stderr = docker_login(registry["registryUrl"], registry["username"], registry["password"],
+                              login_texts(registry))
         error = stderr and f"Command failed with code 1. Stderr: {stderr}"
     if error:
         raise bad_request(error)
@@ -183,6 +188,11 @@ def find_registry(api, ctx, registry_id, denied):
     return registry
 
 
+def login_texts(registry):
+    """The texts where `simulator-fail` makes the login fail."""
+    return registry.get("registryName"), registry["registryUrl"], registry["username"]
+
+
 def without_password(registry):
     return {k: v for k, v in registry.items() if k != "password"}
 
@@ -192,9 +202,7 @@ def registry_create(api, ctx, data):
     registry.update({k: data[k] for k in RECORD_FIELDS if k in data})
     registry.update(registryId=new_id(), username=data["username"].strip(), createdAt=now_iso(),
                     organizationId=ctx.org)
-    error = shell_login_error(api, data.get("serverId"), registry["registryUrl"], registry["username"],
-                              registry["password"], (registry["registryName"], registry["registryUrl"],
-                                                     registry["username"]))
+    error = shell_login_error(api, data.get("serverId"), registry)
     if error:  # the transaction is rolled back: nothing stored
         raise bad_request(masked(error, registry["password"]))
     return api.store.insert("registry", registry)
@@ -208,9 +216,7 @@ def registry_update(api, ctx, data):
     if not changes:
         raise bad_request("No values to set")
     registry.update(changes)  # written before the login: kept when it fails
-    error = shell_login_error(api, data.get("serverId"), registry["registryUrl"], registry["username"],
-                              registry["password"], (registry["registryName"], registry["registryUrl"],
-                                                     registry["username"]))
+    error = shell_login_error(api, data.get("serverId"), registry)
     if error:
         raise bad_request(masked(error, registry["password"]))
     return True
@@ -235,8 +241,7 @@ def registry_one(api, ctx, data):
 
 
 def registry_test(api, ctx, data):
-    return test_login(api, data.get("serverId"), data["registryUrl"], data["username"].strip(),
-                      data["password"], (data.get("registryName"), data["registryUrl"], data["username"]))
+    return tested_login(api, data.get("serverId"), {**data, "username": data["username"].strip()})
 
 
 def registry_test_by_id(api, ctx, data):
@@ -246,9 +251,7 @@ def registry_test_by_id(api, ctx, data):
         raise bad_request("Registry not found")
     if registry["organizationId"] != ctx.org:
         raise bad_request("You are not allowed to test this registry")
-    return test_login(api, data.get("serverId"), registry["registryUrl"], registry["username"],
-                      registry["password"], (registry["registryName"], registry["registryUrl"],
-                                              registry["username"]))
+    return tested_login(api, data.get("serverId"), registry)
 
 
 # --------------------------------------------------------------------------
