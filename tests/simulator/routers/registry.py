@@ -2,10 +2,12 @@
 
 - `create` inserts and logs in inside one transaction: a failed login answers 400 with the
   command's error text and stores nothing. `update` (dialect B, answers `true`) writes first,
-  then logs in with the stored values: a failed login answers 400 and the change stays.
+  then logs in with the stored values: a failed login answers 400 and the change stays; with
+  nothing to write, 400 `No values to set`.
   Both replace every occurrence of the password in the message by `***` (Dokploy's
   sanitizer: a short password mangles the text). `testRegistry` and `testRegistryById` run
-  docker with the password on stdin: their 400 quotes docker's stderr, unmasked.
+  docker with the password on stdin: their 400 quotes docker's stderr, unmasked
+  (`testRegistryById` answers every failure as a 400, `Registry not found` too).
 - `one` omits the password; `create`, `all` and `remove` answer it in clear. `remove`
   unlinks the registry from applications (registryId, buildRegistryId, rollbackRegistryId).
 - How a login ends (the docker CLI logs in by itself, no daemon needed, so `--fail-deploys`
@@ -21,6 +23,8 @@
   `Server not found`; no key 400 `No SSH key available for this server`; SSH fails when
   `api.external_fails(server name)` (`SSH connection error: connect ECONNREFUSED ip:port`);
   a rejected login there answers `Remote command failed with exit code 1`.
+  registry.json was recorded against such a loopback stub (its `stubs.registry` port): replaying
+  it needs one listening there (see test_registry_certificates.py, LoopbackRegistry).
 - Not modelled: `update` of `organizationId` (ignored).
 """
 
