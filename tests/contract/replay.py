@@ -9,7 +9,7 @@ Comparison rules:
   * JSON objects must have the same key sets, recursively;
   * values must match, except for values that differ on every run: ids
     (keys ending in `Id`, and serial `uniqueConfigKey`s), timestamps,
-    generated `appName`s and `refreshToken`s, a password the server
+    generated `appName`s, `refreshToken`s and `certificatePath`s, docker's Go pointers, a password the server
     generated, and the id a failed insert generated for its row (first of
     the `params:` of a raw SQL error). Recorded ids and appNames are mapped
     to the replayed ones as they appear, and that mapping is applied inside text values too (a
@@ -28,7 +28,7 @@ import urllib.request
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T:]\d{2}:\d{2}:\d{2}(\.\d{3}Z)?")
 TIMESTAMP_KEYS = {"createdAt", "startedAt", "finishedAt", "updatedAt"}
-GENERATED_KEYS = {"appName", "refreshToken", "uniqueConfigKey"}
+GENERATED_KEYS = {"appName", "refreshToken", "uniqueConfigKey", "certificatePath"}
 
 
 def is_id_key(key):
@@ -214,10 +214,12 @@ def object_id_key(items):
 
 # A failed insert's raw SQL error lists its params, the first being the id generated for the row.
 FAILED_INSERT_ID = re.compile(r"(?<=\nparams: )[\w-]{21}(?=,)")
+# docker's Go error texts print a pointer that differs on every run.
+GO_POINTER = re.compile(r"0xc[0-9a-f]{9}")
 
 
 def normalize(text):
-    return FAILED_INSERT_ID.sub("<id>", TIMESTAMP.sub("<time>", text))
+    return GO_POINTER.sub("0x<ptr>", FAILED_INSERT_ID.sub("<id>", TIMESTAMP.sub("<time>", text)))
 
 
 def dig(value, dotted):

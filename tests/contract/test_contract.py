@@ -12,16 +12,22 @@ How the simulators are started, per transcript:
     database deploy/start/changePassword answer the recorded 500s) and
     `--deploy-seconds 0` (the recorded deployments had failed before the
     next request was sent);
+  * registry.json was recorded against a loopback registry stub
+    (`stubs.registry`, its port) accepting one user: the replay starts such a
+    stub (harness.LoopbackRegistry) with the same user and maps the recorded
+    `127.0.0.1:<port>` to it;
   * multi_org.json also needs a second organization: its simulator gets
     `--second-org-key`, and the project the recording server held in that
     organization ("proj-org2") is created first.
 """
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 
+from harness import LoopbackRegistry
 from replay import Replayer
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +41,8 @@ KEYS = {"<default>": API_KEY, "<wrong>": "not-a-valid-key", "<none>": None,
 
 NO_DOCKER_ARGS = ("--fail-deploys", "--deploy-seconds", "0", "--dokploy-version", "0.30.2")
 SECOND_ORG_SEED = {"name": "proj-org2", "description": "project in org 2"}
+# The user the recording's registry stub accepted (the transcript's requests log in as it).
+REGISTRY_STUB_USER = ("contract-user", "contract-registry-pw-1")
 
 
 def start_simulator(factory, transcript):
@@ -53,6 +61,16 @@ def test_transcript(transcript, simulator_factory, fidelity):
     sim = start_simulator(simulator_factory, transcript)
     replayer = Replayer(sim.base_url, KEYS)
     failures = []
+    with contextlib.ExitStack() as stubs:
+        if "registry" in recording.get("stubs", {}):
+            registry = stubs.enter_context(LoopbackRegistry(*REGISTRY_STUB_USER))
+            replayer.mapping[f"127.0.0.1:{recording['stubs']['registry']}"] = registry.address
+        replay_steps(transcript, recording, replayer, fidelity, failures)
+    assert not failures, f"{transcript.name}: {len(failures)} step(s) differ\n" + "\n".join(failures) + (
+        "\nsimulator stderr:\n" + sim.stderr() if sim.stderr() else "")
+
+
+def replay_steps(transcript, recording, replayer, fidelity, failures):
     for index, step in enumerate(recording["steps"]):
         name = f"{transcript.name}#{step['label']}"
         diffs = replayer.run_step(step)
@@ -63,5 +81,3 @@ def test_transcript(transcript, simulator_factory, fidelity):
             fidelity.excused[name] = EXCUSED[name]
         else:
             failures.append(f"step {index} {step['label']!r}:\n    " + "\n    ".join(diffs))
-    assert not failures, f"{transcript.name}: {len(failures)} step(s) differ\n" + "\n".join(failures) + (
-        "\nsimulator stderr:\n" + sim.stderr() if sim.stderr() else "")

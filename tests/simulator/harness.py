@@ -14,12 +14,14 @@ port and reads its base URL from the first line it prints. With
 `writes()` read it back while the simulator runs.
 """
 
+import base64
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SIMULATOR = Path(__file__).resolve().parent / "dokploy_sim.py"
@@ -117,3 +119,40 @@ class Simulator:
     def __exit__(self, *exc):
         self.stop()
         return False
+
+
+class LoopbackRegistry:
+    """A plain-HTTP registry on a free loopback port that accepts one user (Basic auth on /v2/)."""
+
+    def __init__(self, username, password):
+        expected = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                accepted = self.path == "/v2/" and self.headers.get("Authorization") == expected
+                self.send_response(200 if accepted else 401)
+                if not accepted:
+                    self.send_header("WWW-Authenticate", 'Basic realm="registry"')
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def closed_loopback_port():
+    """A loopback address where nothing listens (bound then released)."""
+    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as server:
+        return f"127.0.0.1:{server.server_address[1]}"

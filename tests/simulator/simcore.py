@@ -313,10 +313,17 @@ class Api:
                "security": self.store.where("security", applicationId=ident),
                "ports": self.store.where("port", applicationId=ident),
                **git_providers_of(self.store, app, redacted=True), "server": None,
-               "previewDeployments": [], "registry": None, "buildRegistry": None, "rollbackRegistry": None}
+               "previewDeployments": [], "registry": self.registry_view(app.get("registryId")),
+               "buildRegistry": self.registry_view(app.get("buildRegistryId")),
+               "rollbackRegistry": self.registry_view(app.get("rollbackRegistryId"))}
         if with_access:
             out.update(hasGitProviderAccess=True, unauthorizedProvider=None)
         return out
+
+    def registry_view(self, ident):
+        """A registry as application.one embeds it: the row without its password."""
+        row = self.store.get("registry", ident)
+        return None if row is None else {k: v for k, v in row.items() if k != "password"}
 
     def full_compose(self, compose, with_access=True):
         ident = compose["composeId"]

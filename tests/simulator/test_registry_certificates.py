@@ -6,56 +6,14 @@ clear in answers), logins that fail on request (`simulator-fail`, a loopback reg
 does not answer or rejects the credentials) and the default success.
 """
 
-import base64
-import importlib.util
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.simulator.apitest import KEY, SECOND_KEY, TRANSCRIPTS, call, new_application, new_project, ok
-from tests.simulator.harness import Simulator
+from tests.simulator.apitest import KEY, SECOND_KEY, call, new_application, new_project, ok
+from tests.simulator.harness import LoopbackRegistry, Simulator, closed_loopback_port
 
 CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIGH-secret\n-----END PRIVATE KEY-----\n"
-
-
-class LoopbackRegistry:
-    """A plain-HTTP registry on a free loopback port that accepts one user (Basic auth on /v2/)."""
-
-    def __init__(self, username, password):
-        expected = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                accepted = self.path == "/v2/" and self.headers.get("Authorization") == expected
-                self.send_response(200 if accepted else 401)
-                if not accepted:
-                    self.send_header("WWW-Authenticate", 'Basic realm="registry"')
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.address = f"127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def closed_loopback_port():
-    """A loopback address where nothing listens (bound then released)."""
-    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as server:
-        return f"127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="module")
@@ -237,43 +195,3 @@ def test_certificate_of_another_organization(sim):
     answer = call(sim.base_url, "certificates.one", key=SECOND_KEY, query={"certificateId": ident})
     assert (answer.status, answer.json()["message"]) == (401, "You are not allowed to access this certificate")
     assert ok(sim.base_url, "certificates.all", key=SECOND_KEY) == []
-
-
-# --------------------------------------------------------------------------
-# The registry transcript with the loopback registry it was recorded against
-# --------------------------------------------------------------------------
-
-def load_replay():
-    spec = importlib.util.spec_from_file_location("replay", TRANSCRIPTS.parent / "replay.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-# Steps these routers do not answer: application.one's embedded registry (simcore.full_application),
-# zod's "nonoptional" for a .required() schema extended afterwards (zodlike); and a raw SQL text
-# quoting an id and a path the server generated for a row that was never stored (not mappable).
-NOT_THESE_ROUTERS = {"create missing imagePrefix", "app one with registry", "create on an unknown server"}
-
-
-@pytest.mark.parametrize("scenario", ["registry", "certificate"])
-def test_transcript_with_the_proposed_replay_rules(scenario, monkeypatch):
-    """registry.json was recorded against a stub registry (`stubs.registry`) accepting one user:
-    with such a stub on a free port, mapped to the recorded one, and with the two value rules
-    proposed for replay.py (docker's random pointer; certificatePath is generated), every step
-    these routers answer matches."""
-    replay = load_replay()
-    recording = json.loads((TRANSCRIPTS / f"{scenario}.json").read_text())
-    normalize = replay.normalize
-    monkeypatch.setattr(replay, "normalize", lambda text: replay.re.sub(r"0xc[0-9a-f]{9}", "0x<ptr>",
-                                                                         normalize(text)))
-    monkeypatch.setattr(replay, "GENERATED_KEYS", replay.GENERATED_KEYS | {"certificatePath"})
-    with Simulator() as fresh, LoopbackRegistry("contract-user", "contract-registry-pw-1") as registry:
-        fresh.start(KEY, extra_args=("--fail-deploys", "--deploy-seconds", "0", "--dokploy-version", "0.30.2"),
-                    request_log=False)
-        replayer = replay.Replayer(fresh.base_url, {"<default>": KEY})
-        if "stubs" in recording:
-            replayer.mapping[f"127.0.0.1:{recording['stubs']['registry']}"] = registry.address
-        differing = {step["label"]: diffs for step in recording["steps"]
-                     if (diffs := replayer.run_step(step)) and step["label"] not in NOT_THESE_ROUTERS}
-    assert differing == {}

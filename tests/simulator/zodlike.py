@@ -212,7 +212,7 @@ def _check_object(schema, value, path):
 def _missing_issue(field, path, all_required):
     optional_before = is_nullable(field) or "default" in field or (
         all_required and field.get("type") == "boolean")
-    if optional_before and all_required:
+    if optional_before:
         return {
             "code": "invalid_type", "expected": "nonoptional", "path": path,
             "message": "Invalid input: expected nonoptional, received undefined",
