@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
-from tests.integration.lifecycle import assert_no_secret
+from tests.integration.lifecycle import assert_no_secret, default_environment
 from tests.simulator.harness import Simulator
 
 ENV_SECRET = "deploy-Secret-55"
@@ -79,7 +79,7 @@ def test_wait_timeout_fails_with_the_running_deployment(run_module, slow_simulat
 def test_compose_and_database_actions(sim, run_module):
     project = make_app(run_module)
     client = DokployClient(sim.base_url, API_KEY)
-    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
     client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"],
                                      "composeFile": "services:\n  web:\n    image: nginx\n"})
     client.mutate("redis.create", {"name": "cache", "environmentId": environment["environmentId"],
