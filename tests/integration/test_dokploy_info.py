@@ -113,6 +113,7 @@ def encrypt_string(text, password_file):
     return completed.stdout
 
 
+@pytest.mark.second_org
 @pytest.mark.parametrize("encryption", ["per-value", "whole-file"])
 def test_named_profiles_from_a_vault_target_two_organizations(sim, tree, run_playbook, tmp_path, encryption):
     second_org = DokployClient(sim.base_url, SECOND_ORG_KEY)

@@ -36,6 +36,7 @@ def one_line_failure(run):
     assert run.writes == [], run
 
 
+@pytest.mark.simulator_only("a database whose container is gone (the SIMULATOR_DEPLOY_FAIL=1 env marker)")
 def test_a_failed_password_change_never_shows_the_current_passwords(run_module, project, sim):
     """Dokploy's error quotes its mysql command with the current root password, which the task never gave."""
     args = {"type": "mysql", "project": project, "name": "legacy", "database_name": "legacy",
@@ -217,6 +218,7 @@ def self_signed(tmp_path, name):
     return cert, key
 
 
+@pytest.mark.simulator_only("a simulator of its own serving HTTPS with a self-signed certificate")
 def test_ca_variables_of_the_environment_never_override_validate_certs_or_ca_path(run_module, tmp_path):
     cert, key = self_signed(tmp_path, "server")
     stranger, _key = self_signed(tmp_path, "stranger")  # a CA that did not sign the server's certificate
