@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import pytest
 
