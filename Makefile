@@ -6,7 +6,7 @@ VENV ?= .venv
 NEXT_VENV ?= .venv-next
 BIN := $(VENV)/bin
 
-.PHONY: help venv demo test pytest contract changelog lint sanity next next-run clean
+.PHONY: help venv demo test test-remote pytest contract changelog lint sanity next next-run clean
 
 help:
 	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
@@ -34,6 +34,14 @@ $(DOTENV):
 # Unit and integration tests (the integration tests run ansible-playbook against the simulator).
 pytest: venv $(DOTENV)
 	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
+
+# The integration tests against a real Dokploy (tests/README.md): they create and remove projects in the organization
+# of DOKPLOY_TEST_API_KEY. Simulator-only tests, and without DOKPLOY_TEST_SECOND_ORG_KEY the second organization's,
+# are skipped with their reason.
+test-remote: venv
+	@test -n "$$DOKPLOY_TEST_URL" -a -n "$$DOKPLOY_TEST_API_KEY" || \
+	  { echo "test-remote: set DOKPLOY_TEST_URL and DOKPLOY_TEST_API_KEY (see tests/README.md)"; exit 2; }
+	$(BIN)/python -m pytest -n 2 -rs tests/integration
 
 # The simulator: its own behaviours, then the replay of the real server's transcripts (prints the fidelity line).
 contract: venv

@@ -3,6 +3,12 @@
 pytest-ansible makes ``ansible_collections.community.dokploy`` importable and
 points ANSIBLE_COLLECTIONS_PATH at this checkout, so ansible-playbook started
 from a test uses the code under test.
+
+The integration tests run against the bundled simulator, or against a real Dokploy when
+``DOKPLOY_TEST_URL`` and ``DOKPLOY_TEST_API_KEY`` are set (``DOKPLOY_TEST_SECOND_ORG_KEY`` for the
+tests of a second organization): see tests/README.md. Tests that need what only the simulator gives
+are marked ``simulator_only("why")``, tests that need a second organization ``second_org``; both
+are skipped against a real server that cannot run them.
 """
 
 import json
@@ -10,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -18,16 +25,63 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.integration.remote import RemoteDokploy  # noqa: E402
 from tests.simulator.harness import Simulator  # noqa: E402
 
-API_KEY = "test-key-org1-Zq8w3Rk2"
-SECOND_ORG_KEY = "test-key-org2-Hm4p7Tn9"
+# A real Dokploy as the target: both variables, or neither (pytest_configure says so).
+REMOTE_URL = os.environ.get("DOKPLOY_TEST_URL") or None
+REMOTE = bool(REMOTE_URL and os.environ.get("DOKPLOY_TEST_API_KEY"))
+if REMOTE:
+    API_KEY = os.environ["DOKPLOY_TEST_API_KEY"]
+    SECOND_ORG_KEY = os.environ.get("DOKPLOY_TEST_SECOND_ORG_KEY") or None
+else:
+    API_KEY = "test-key-org1-Zq8w3Rk2"
+    SECOND_ORG_KEY = "test-key-org2-Hm4p7Tn9"
 BIN = Path(sys.executable).parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "simulator_only(reason): needs what only the bundled simulator gives (fault "
+                                       "injection, failing deploys, a simulator of its own...); skipped against a real "
+                                       "Dokploy (DOKPLOY_TEST_URL)")
+    config.addinivalue_line("markers", "second_org: needs a second organization's key; against a real Dokploy, "
+                                       "skipped unless DOKPLOY_TEST_SECOND_ORG_KEY is set")
+    if bool(os.environ.get("DOKPLOY_TEST_URL")) != bool(os.environ.get("DOKPLOY_TEST_API_KEY")):
+        raise pytest.UsageError("set both DOKPLOY_TEST_URL and DOKPLOY_TEST_API_KEY to test against a real Dokploy, "
+                                "or neither to test against the bundled simulator (see tests/README.md)")
+
+
+def pytest_report_header(config):
+    if REMOTE:
+        return "dokploy target: %s (through a recording proxy; second organization: %s)" % (
+            RemoteDokploy.from_environment().upstream, "yes" if SECOND_ORG_KEY else "no, its tests are skipped")
+    return "dokploy target: the bundled simulator"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Against a real Dokploy, skip what it cannot run, each test with its reason."""
+    if not REMOTE:
+        return
+    for item in items:
+        marker = item.get_closest_marker("simulator_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "needs the simulator")
+            item.add_marker(pytest.mark.skip(reason="simulator only: %s" % reason))
+        elif item.get_closest_marker("second_org") is not None and not SECOND_ORG_KEY:
+            item.add_marker(pytest.mark.skip(reason="needs a second organization: set DOKPLOY_TEST_SECOND_ORG_KEY"))
 
 
 @pytest.fixture(scope="session")
 def simulator():
-    """One simulator for the session, with a second organization's key."""
+    """The session's Dokploy: the bundled simulator with a second organization's key, or the real server of
+    DOKPLOY_TEST_URL behind a recording proxy (same interface: base_url, api_key, second_org_key, requests(),
+    writes(), reset_log())."""
+    if REMOTE:
+        with RemoteDokploy.from_environment() as remote:
+            yield remote.start()
+        for error in remote.cleanup_errors:
+            warnings.warn("a project the tests made could not be removed: %s" % error)
+        return
     with Simulator() as sim:
         sim.start(API_KEY, second_org_key=SECOND_ORG_KEY)
         yield sim

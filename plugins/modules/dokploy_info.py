@@ -18,6 +18,8 @@ description:
     services (applications, compose stacks and databases of every engine) with kind, name, id and status.
   - Sends one C(project.all) request, plus one C(environment.one) per environment that holds databases
     (C(project.all) gives databases without their names).
+  - Each project's environments come in a stable order, the default environment first, then the others by name
+    (Dokploy itself lists them in database row order, which is not their creation order).
 options:
   project:
     description:
@@ -69,7 +71,10 @@ projects:
       description: The project's description.
       type: str
     environments:
-      description: The project's environments.
+      description:
+        - The project's environments, the default environment (C(is_default=true)) first,
+          then the others sorted by name (and by id when names are equal).
+        - Pick an environment by name or by C(is_default), not by its position.
       type: list
       elements: dict
       contains:
@@ -118,10 +123,15 @@ def read_tree(client, project=None):
             "id": p.get("projectId"),
             "name": p.get("name"),
             "description": p.get("description"),
-            "environments": [describe_environment(tree, e) for e in p.get("environments") or []],
+            "environments": [describe_environment(tree, e) for e in ordered(p.get("environments") or [])],
         }
         for p in projects
     ]
+
+
+def ordered(environments):
+    """The default environment first, then by name, then by id: Dokploy's own order is the database's row order."""
+    return sorted(environments, key=lambda e: (not e.get("isDefault"), e.get("name") or "", e.get("environmentId") or ""))
 
 
 def describe_environment(tree, environment):

@@ -53,3 +53,13 @@ def check_lifecycle(run_module, module, args, update, result_key, secrets=(), ab
     for run in (dry, created, again, changed, settled, dry_delete, deleted, gone):
         assert_no_secret(run, secrets)
     return object_id
+
+
+def default_environment(project):
+    """The project's default environment (``isDefault``) from a ``project.all``/``project.one`` answer.
+
+    Dokploy lists a project's environments in database row order, not creation order: never take the first one.
+    """
+    defaults = [e for e in project.get("environments") or [] if e.get("isDefault")]
+    assert len(defaults) == 1, "project %r has %d default environments" % (project.get("name"), len(defaults))
+    return defaults[0]

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
-from tests.integration.lifecycle import assert_no_secret, check_lifecycle
+from tests.integration.lifecycle import assert_no_secret, check_lifecycle, default_environment
 
 REGISTRY_PASSWORD = "registry-Secret-9q"
 DB_PASSWORD = "db-Secret-4x"
@@ -108,7 +108,7 @@ def test_app_bad_input_is_refused_before_any_request(run_module, args, message):
 
 def test_duplicate_app_names_fail_closed(sim, run_module, project):
     client = DokployClient(sim.base_url, API_KEY)
-    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
     ids = [client.mutate("application.create", {"name": "twin", "environmentId": environment["environmentId"]})
            ["applicationId"] for _copy in range(2)]
     ambiguous = run_module("dokploy_app", {"project": project, "name": "twin", "replicas": 2})
@@ -204,7 +204,7 @@ def test_domain_lifecycle(run_module, project):
 
 def test_domain_for_a_compose_service(sim, run_module, project):
     client = DokployClient(sim.base_url, API_KEY)
-    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
     client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"]})
     args = {"project": project, "compose": "stack", "service_name": "api", "host": "api.example.test",
             "path": "/v1", "strip_path": True, "port": 3000}
@@ -252,7 +252,7 @@ def test_domain_hosts_dokploy_refuses_are_refused_before_any_request(run_module,
 
 def test_compose_domains_say_they_need_a_redeploy(sim, run_module, project):
     client = DokployClient(sim.base_url, API_KEY)
-    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
     client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"]})
     args = {"project": project, "compose": "stack", "service_name": "web", "host": "stack.example.test"}
     assert run_module("dokploy_domain", args).result["requires_redeploy"] is True

@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import API_KEY, ROOT, SECOND_ORG_KEY
 from tests.simulator.harness import Simulator
 
+pytestmark = pytest.mark.simulator_only("an empty server: a simulator of its own whose two organizations hold nothing")
+
 
 @pytest.fixture
 def empty():

@@ -8,6 +8,8 @@ from tests.simulator.harness import Simulator
 
 CALLS = 20
 
+pytestmark = pytest.mark.simulator_only("fault injection (--fault-rate) on a simulator of its own")
+
 
 @pytest.fixture
 def flaky():

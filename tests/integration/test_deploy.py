@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
-from tests.integration.lifecycle import assert_no_secret
+from tests.integration.lifecycle import assert_no_secret, default_environment
 from tests.simulator.harness import Simulator
 
 ENV_SECRET = "deploy-Secret-55"
@@ -40,6 +40,7 @@ def test_deploy_waits_for_the_new_deployment(run_module):
     assert first.result["progress"][-1].endswith("done")
 
 
+@pytest.mark.simulator_only("a deployment made to fail (the SIMULATOR_DEPLOY_FAIL=1 env marker)")
 def test_a_failing_deploy_after_a_good_one_fails_with_its_own_log(run_module):
     project = make_app(run_module)
     good = run_module("dokploy_deploy", {"project": project, "app": "web", "poll_interval": 0.3})
@@ -64,6 +65,7 @@ def slow_simulator():
         yield slow
 
 
+@pytest.mark.simulator_only("deployments that run 30 s (--deploy-seconds) on a simulator of its own")
 def test_wait_timeout_fails_with_the_running_deployment(run_module, slow_simulator):
     project = make_app(run_module, simulator=slow_simulator)
     late = run_module("dokploy_deploy", {"project": project, "app": "web", "wait_timeout": 2, "poll_interval": 0.5},
@@ -79,7 +81,7 @@ def test_wait_timeout_fails_with_the_running_deployment(run_module, slow_simulat
 def test_compose_and_database_actions(sim, run_module):
     project = make_app(run_module)
     client = DokployClient(sim.base_url, API_KEY)
-    environment = [p for p in client.query("project.all") if p["name"] == project][0]["environments"][0]
+    environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
     client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"],
                                      "composeFile": "services:\n  web:\n    image: nginx\n"})
     client.mutate("redis.create", {"name": "cache", "environmentId": environment["environmentId"],

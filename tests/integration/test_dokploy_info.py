@@ -18,7 +18,10 @@ def unique(prefix):
 
 @pytest.fixture
 def tree(simulator):
-    """A project with one service of each kind in production and an app in a second environment."""
+    """A project with one service of each kind in production, an app in staging, and an empty environment alpha.
+
+    alpha is created last: dokploy_info must still list it before staging (default first, then by name).
+    """
     client = DokployClient(simulator.base_url, API_KEY)
     name = unique("info")
     created = client.mutate("project.create", {"name": name})
@@ -31,6 +34,7 @@ def tree(simulator):
     client.mutate("redis.create", {"name": "cache", "environmentId": production, "databasePassword": "pw-2",
                                    "dockerImage": "redis:7"})
     client.mutate("application.create", {"name": "web", "environmentId": staging["environmentId"]})
+    client.mutate("environment.create", {"name": "alpha", "projectId": created["project"]["projectId"]})
     simulator.reset_log()
     return {"name": name, "id": created["project"]["projectId"]}
 
@@ -57,7 +61,10 @@ def test_info_returns_the_tree_with_named_databases(sim, tree, run_playbook, tmp
         ("application", "web", "idle"), ("compose", "stack", "idle"),
         ("postgres", "pg", "idle"), ("redis", "cache", "idle")]
     assert services(project, "staging") == [("application", "web", "idle")]
-    assert [e["is_default"] for e in project["environments"]] == [True, False]
+    assert services(project, "alpha") == []
+    # Whatever order Dokploy lists them in: the default environment first, then by name.
+    assert [(e["name"], e["is_default"]) for e in project["environments"]] == [
+        ("production", True), ("alpha", False), ("staging", False)]
     # One project.all, and one environment.one for the only environment holding databases.
     assert [(r["method"], r["procedure"]) for r in sim.requests()] == [
         ("GET", "project.all"), ("GET", "environment.one")]
@@ -106,6 +113,7 @@ def encrypt_string(text, password_file):
     return completed.stdout
 
 
+@pytest.mark.second_org
 @pytest.mark.parametrize("encryption", ["per-value", "whole-file"])
 def test_named_profiles_from_a_vault_target_two_organizations(sim, tree, run_playbook, tmp_path, encryption):
     second_org = DokployClient(sim.base_url, SECOND_ORG_KEY)

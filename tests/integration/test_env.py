@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
-from tests.integration.lifecycle import MAX_READS_PER_TASK, assert_no_secret
+from tests.integration.lifecycle import MAX_READS_PER_TASK, assert_no_secret, default_environment
 
 SECRET = "s3cret-Value-81"
 OTHER_SECRET = "an0ther-Value-22"
@@ -33,7 +33,7 @@ def world(sim, run_module):
     """A project with a staging environment and one service of each kind in production."""
     project = unique("envs")
     created = run_module("dokploy_project", {"name": project})
-    production = created.result["project"]["environments"][0]["environmentId"]
+    production = default_environment(created.result["project"])["environmentId"]
     client = DokployClient(sim.base_url, API_KEY)
     client.mutate("environment.create", {"name": "staging", "projectId": created.result["id"]})
     client.mutate("application.create", {"name": "web", "environmentId": production})
@@ -93,7 +93,7 @@ def read_blob(world, target):
     tree = [p for p in client.query("project.all") if p["name"] == project][0]
     if target == "project":
         return client.query("project.one", projectId=tree["projectId"])["env"]
-    production = tree["environments"][0]
+    production = default_environment(tree)
     if target == "app":
         return client.query("application.one", applicationId=production["applications"][0]["applicationId"])["env"]
     raise AssertionError(target)
@@ -105,7 +105,7 @@ def write_blob(world, target, blob):
     if target == "project":
         client.mutate("project.update", {"projectId": tree["projectId"], "env": blob})
     else:
-        app_id = tree["environments"][0]["applications"][0]["applicationId"]
+        app_id = default_environment(tree)["applications"][0]["applicationId"]
         client.mutate("application.saveEnvironment", {"applicationId": app_id, "env": blob, "buildArgs": "B=1",
                                                       "buildSecrets": "S=2", "createEnvFile": True})
 
@@ -128,7 +128,7 @@ def test_app_save_keeps_the_other_three_fields(run_module, world):
     run_module("dokploy_env", {"project": world["project"], "app": "web", "vars": {"A": "2"}})
     tree = [p for p in world["client"].query("project.all") if p["name"] == world["project"]][0]
     app = world["client"].query("application.one",
-                                applicationId=tree["environments"][0]["applications"][0]["applicationId"])
+                                applicationId=default_environment(tree)["applications"][0]["applicationId"])
     assert (app["env"], app["buildArgs"], app["buildSecrets"], app["createEnvFile"]) == ("A=2\n", "B=1", "S=2", True)
 
 

@@ -36,6 +36,7 @@ def one_line_failure(run):
     assert run.writes == [], run
 
 
+@pytest.mark.simulator_only("simulators of two releases, and a database whose container is gone (SIMULATOR_DEPLOY_FAIL=1)")
 @pytest.mark.parametrize("version", ["0.30.2", "0.30.8"])
 def test_a_password_change_without_a_running_container_is_refused_whole(run_module, version):
     """v0.30.2 answers 500 quoting its mysql command with the passwords; v0.30.3+ a 400: one message for both."""
@@ -230,6 +231,7 @@ def self_signed(tmp_path, name):
     return cert, key
 
 
+@pytest.mark.simulator_only("a simulator of its own serving HTTPS with a self-signed certificate")
 def test_ca_variables_of_the_environment_never_override_validate_certs_or_ca_path(run_module, tmp_path):
     cert, key = self_signed(tmp_path, "server")
     stranger, _key = self_signed(tmp_path, "stranger")  # a CA that did not sign the server's certificate

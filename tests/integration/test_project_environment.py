@@ -4,7 +4,7 @@ import uuid
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
-from tests.integration.lifecycle import check_lifecycle
+from tests.integration.lifecycle import check_lifecycle, default_environment
 
 
 def unique(prefix):
@@ -19,7 +19,7 @@ def test_project_lifecycle(run_module):
 def test_project_with_services_needs_force(sim, run_module):
     name = unique("proj")
     created = run_module("dokploy_project", {"name": name})
-    environment = created.result["project"]["environments"][0]["environmentId"]
+    environment = default_environment(created.result["project"])["environmentId"]
     DokployClient(sim.base_url, API_KEY).mutate("application.create", {"name": "web", "environmentId": environment})
     refused = run_module("dokploy_project", {"name": name, "state": "absent"})
     assert refused.failed and refused.writes == [], refused

@@ -45,6 +45,7 @@ def assert_converged_once(client, project):
     assert [d["host"] for d in compose["domains"]] == ["queue.converge.example"]
 
 
+@pytest.mark.simulator_only("fault injection (--fault-rate) on a simulator of its own")
 @pytest.mark.parametrize("seed", [11, 23, 37])
 def test_a_converge_under_ten_percent_faults_completes_without_retries_and_doubles_nothing(run_playbook, seed):
     project = "converge-%s" % uuid.uuid4().hex[:6]
@@ -77,6 +78,7 @@ def racers(tmp_path):
     return inventory, hosts
 
 
+@pytest.mark.simulator_only("added latency (--latency) on a simulator of its own")
 def test_forks_on_one_project_make_no_duplicate_and_lose_no_env_key(run_playbook, racers):
     inventory, hosts = racers
     with Simulator() as slow:

@@ -3,12 +3,15 @@
 import json
 import uuid
 
+import pytest
+
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY, SECOND_ORG_KEY
 
 CLIENT_SECRET = "client-Secret-73"
 
 
+@pytest.mark.second_org
 def test_clients_playbook_converges_each_organization_and_then_changes_nothing(sim, run_playbook, tmp_path):
     acme, globex = "acme-%s" % uuid.uuid4().hex[:6], "globex-%s" % uuid.uuid4().hex[:6]
     variables = tmp_path / "clients.json"
