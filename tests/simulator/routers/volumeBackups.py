@@ -127,7 +127,8 @@ def volume_backup_run(api, ctx, data):
     else:
         lines += ["Volume backup done \u2705", "Starting upload to S3..."]
         if ok:
-            lines += ["Upload to S3 done \u2705", "Cleaning up local backup file...", "Local backup file cleaned up \u2705"]
+            lines += ["Upload to S3 done \u2705", "Cleaning up local backup file...",
+                      "Local backup file cleaned up \u2705"]
         else:
             lines += ["Failed to copy: RequestError: send request failed"]
     deployment = finished_deployment(api, "volumeBackupId", record["volumeBackupId"], record["appName"],
