@@ -32,6 +32,10 @@ There is no list procedure: `<db>.one`/`compose.one` list a service's backups (s
   whose Path contains the rest of `search`, at most 100. It fails (400 quoting the rclone command,
   secret key in clear) under --fail-deploys or when the destination's name contains FAIL_WORD.
   Unknown destination: 400 `Destination not found`.
+
+Simplifications: schedules are stored but never run (only manual runs happen); the organization
+of a backup is its service's (its destination's for the web server's), and another
+organization's backup reads as unknown, where Dokploy checks nothing for an owner's key.
 """
 
 import fnmatch

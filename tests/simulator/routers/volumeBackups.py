@@ -19,6 +19,8 @@
   `done` with a file `<service appName>/<prefix>/<volumeName>-<timestamp>.tar` in the bucket (then
   the `keepLatestCount` newest kept), or `error` under --fail-deploys (no Docker) or when the
   destination's name or the volume backup's prefix contains FAIL_WORD.
+
+Simplification: cron expressions are stored but never run.
 """
 
 import fnmatch
