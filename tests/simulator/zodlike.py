@@ -7,6 +7,7 @@ issues (codes, key order, messages) for the cases clients hit: missing or
 wrongly typed fields, enums, string lengths, numeric bounds and patterns.
 """
 
+import copy
 import math
 import re
 
@@ -250,12 +251,14 @@ def coerce_numbers(schema, value):
 
 
 def _unwrap_nullable(schema):
-    branches = non_null_branches(schema) if "anyOf" in schema else [schema]
-    return _unwrap_nullable(branches[0]) if len(branches) == 1 and branches[0] is not schema else schema
+    """The schema under its `anyOf [x, null]` wrappings."""
+    while "anyOf" in schema and len(non_null_branches(schema)) == 1:
+        schema = non_null_branches(schema)[0]
+    return schema
 
 
 JS_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-JS_RADIX = {"x": (16, re.compile(r"[0-9a-fA-F]+")), "o": (8, re.compile(r"[0-7]+")), "b": (2, re.compile(r"[01]+"))}
+JS_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 
 
 def js_number(text):
@@ -265,9 +268,8 @@ def js_number(text):
         return 0
     if JS_DECIMAL.fullmatch(text):
         number = float(text)
-    elif len(text) > 2 and text[0] == "0" and text[1].lower() in JS_RADIX and \
-            JS_RADIX[text[1].lower()][1].fullmatch(text[2:]):
-        number = float(int(text[2:], JS_RADIX[text[1].lower()][0]))
+    elif JS_RADIX.fullmatch(text):
+        number = float(int(text, 0))
     else:
         return float("nan")
     return int(number) if number.is_integer() else number
@@ -279,7 +281,7 @@ def apply_defaults(schema, value):
         return value
     for name, field in schema.get("properties", {}).items():
         if name not in value and _default_of(field) is not UNDEFINED:
-            value[name] = _default_of(field)
+            value[name] = copy.deepcopy(_default_of(field))  # stored records must not share the schema's
     return value
 
 
