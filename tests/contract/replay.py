@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T:]\d{2}:\d{2}:\d{2}(\.\d{3}Z)?")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T:]\d{2}[:-]\d{2}[:-]\d{2}([.-]\d{3}Z)?")
 TIMESTAMP_KEYS = {"createdAt", "startedAt", "finishedAt", "updatedAt"}
 GENERATED_KEYS = {"appName", "refreshToken", "uniqueConfigKey", "certificatePath"}
 

@@ -332,7 +332,7 @@ class Api:
                "mounts": self.store.where("mount", composeId=ident),
                "domains": self.store.where("domain", composeId=ident),
                **git_providers_of(self.store, compose, redacted=False), "server": None,
-               "backups": []}
+               "backups": self.backups_of("compose", ident)}
         if with_access:
             out.update(hasGitProviderAccess=True, unauthorizedProvider=None)
         return out
@@ -342,8 +342,18 @@ class Api:
                "mounts": self.store.where("mount", **{id_field(kind): record[id_field(kind)]}),
                "server": None}
         if DB_ENGINES[kind]["backups"]:
-            out["backups"] = []
+            out["backups"] = self.backups_of(kind, record[id_field(kind)])
         return out
+
+    def backups_of(self, kind, ident):
+        """A service's backups (routers/backup.py) as `<db>.one`/`compose.one` list them: each with
+        its destination without the S3 keys, and its deployments (oldest first)."""
+        hidden = ("accessKey", "secretAccessKey")
+        destinations = self.store.tables["destination"]
+        return [{**backup,
+                 "destination": {k: v for k, v in destinations[backup["destinationId"]].items() if k not in hidden},
+                 "deployments": self.store.where("deployment", backupId=backup["backupId"])}
+                for backup in self.store.where("backup", **{id_field(kind): ident})]
 
     # ---- deployments --------------------------------------------------------
 

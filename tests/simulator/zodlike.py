@@ -7,6 +7,7 @@ issues (codes, key order, messages) for the cases clients hit: missing or
 wrongly typed fields, enums, string lengths, numeric bounds and patterns.
 """
 
+import copy
 import math
 import re
 
@@ -20,6 +21,8 @@ PATTERN_MESSAGES = {
     r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$":
         "Volume name must start with a letter or number and contain only letters, "
         "numbers, dots, underscores and hyphens",
+    r"^--[a-zA-Z0-9-]+(=[a-zA-Z0-9._:/@-]+)?$":  # destination additionalFlags
+        "Invalid flag format. Must start with -- (e.g. --s3-sign-accept-encoding=false)",
 }
 
 
@@ -69,12 +72,11 @@ def expected_name(schema):
 
 def _type_issue(schema, value, path):
     expected = expected_name(schema)
-    return {
-        "expected": expected,
-        "code": "invalid_type",
-        "path": path,
-        "message": f"Invalid input: expected {expected}, received {received_type(value)}",
-    }
+    issue = {"expected": expected, "code": "invalid_type"}
+    if received_type(value) == "NaN":
+        issue["received"] = "NaN"  # zod v4 names NaN in the issue itself
+    issue.update(path=path, message=f"Invalid input: expected {expected}, received {received_type(value)}")
+    return issue
 
 
 def _enum_issue(values, path):
@@ -90,7 +92,10 @@ def _js(value):
 
 
 def validate(schema, value, path=()):
-    """Return zod-like issues for `value` against a JSON schema."""
+    """Return zod-like issues for `value` against a JSON schema (the whole input: after
+    coerce_numbers, which may rewrite number texts inside it)."""
+    if path == ():
+        coerce_numbers(schema, value)
     path = list(path)
     if "anyOf" in schema:
         if value is None and is_nullable(schema):
@@ -202,7 +207,8 @@ def _check_object(schema, value, path):
     all_required = bool(properties) and required >= set(properties)
     for name, field in properties.items():
         if name not in value:
-            if name in required:
+            # nonoptional(x.default(d)) passes: apply_defaults fills it in
+            if name in required and _default_of(field) is UNDEFINED:
                 issues.append(_missing_issue(field, path + [name], all_required))
             continue
         issues += validate(field, value[name], path + [name])
@@ -210,9 +216,9 @@ def _check_object(schema, value, path):
 
 
 def _missing_issue(field, path, all_required):
-    optional_before = is_nullable(field) or "default" in field or (
-        all_required and field.get("type") == "boolean")
-    if optional_before:
+    # A required nullable field is one that .required() wrapped in nonoptional (drizzle-zod makes
+    # nullable columns optional too); so is one with a default, and the booleans of an all-required schema.
+    if is_nullable(field) or "default" in field or (all_required and field.get("type") == "boolean"):
         return {
             "code": "invalid_type", "expected": "nonoptional", "path": path,
             "message": "Invalid input: expected nonoptional, received undefined",
@@ -232,14 +238,71 @@ _CHECKERS = {
 }
 
 
+def coerce_numbers(schema, value):
+    """Read number texts of optional fields like JavaScript's Number() does, in place.
+
+    Dokploy's OpenAPI adapter sets zod's `coerce` on every number field it can unwrap from
+    optional/nullable/default, recursing into objects; a `.required()` schema wraps its fields
+    in nonoptional, which it does not unwrap. So `keepLatestCount: "3"` is read as 3 and
+    `stopGracePeriodSwarm: "30s"` as NaN, while a required `port: "22"` stays a string (all
+    three as recorded)."""
+    if not isinstance(value, dict):
+        return
+    required = set(schema.get("required", ()))
+    for name, field in schema.get("properties", {}).items():
+        if name in required or name not in value:
+            continue
+        inner = _unwrap_nullable(field)
+        if inner.get("type") == "number" and isinstance(value[name], str):
+            value[name] = js_number(value[name])
+        elif inner.get("type") == "object":
+            coerce_numbers(inner, value[name])
+
+
+def _unwrap_nullable(schema):
+    """The schema under its `anyOf [x, null]` wrappings."""
+    while "anyOf" in schema and len(non_null_branches(schema)) == 1:
+        schema = non_null_branches(schema)[0]
+    return schema
+
+
+JS_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+JS_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+
+
+def js_number(text):
+    """JavaScript's Number(text): trimmed, "" is 0, decimal or 0x/0o/0b literals, else NaN."""
+    text = text.strip()
+    if not text:
+        return 0
+    if JS_DECIMAL.fullmatch(text):
+        number = float(text)
+    elif JS_RADIX.fullmatch(text):
+        number = float(int(text, 0))
+    else:
+        return float("nan")
+    return int(number) if number.is_integer() else number
+
+
 def apply_defaults(schema, value):
     """Fill top-level defaults the way zod's .default() does."""
     if not isinstance(value, dict):
         return value
     for name, field in schema.get("properties", {}).items():
-        if name not in value and "default" in field:
-            value[name] = field["default"]
+        if name not in value and _default_of(field) is not UNDEFINED:
+            value[name] = copy.deepcopy(_default_of(field))  # stored records must not share the schema's
     return value
+
+
+def _default_of(field):
+    """A field's zod default, also one under its nullable/optional wrapping; else UNDEFINED."""
+    if "default" in field:
+        return field["default"]
+    for branch in field.get("anyOf", ()):
+        found = _default_of(branch)
+        if found is not UNDEFINED:
+            return found
+    return UNDEFINED
 
 
 def flatten(issues):
@@ -263,6 +326,8 @@ def coerce_query(schema, params):
     """
     out = {}
     for name, raw in params.items():
+        if raw == "":
+            continue  # the adapter reads an empty value as missing (recorded: `search=`, `id=`)
         field = schema.get("properties", {}).get(name)
         kind = expected_name(field) if field else "string"
         if kind == "number":

@@ -9,12 +9,24 @@ def deployments_of(kind):
     return listing
 
 
+# `type` -> the table of the owner, whose id field the deployments carry (`<table>Id`).
+OWNER_TABLES = {"application": "application", "compose": "compose",
+                "backup": "backup", "volumeBackup": "volumeBackup"}
+
+
+def owner_org(api, kind, owner):
+    """The organization of a deployment owner: its service's, else its own, else its destination's."""
+    org = api.org_of(kind, owner)
+    if org is None:
+        holder = owner if "organizationId" in owner else api.store.get("destination", owner.get("destinationId"))
+        org = holder and holder.get("organizationId")
+    return org
+
+
 def deployments_by_type(api, ctx, data):
-    kind = data["type"]
-    if kind not in ("application", "compose"):
-        return []
-    owner = api.store.get(kind, data["id"])
-    if owner is None or api.org_of(kind, owner) != ctx.org:
+    kind = OWNER_TABLES.get(data["type"])
+    owner = kind and api.store.get(kind, data["id"])
+    if not owner or owner_org(api, kind, owner) != ctx.org:
         return []
     return [{**d, "rollback": None} for d in api.deployments_of(kind, data["id"])]
 
