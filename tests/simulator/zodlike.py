@@ -69,12 +69,20 @@ def expected_name(schema):
 
 def _type_issue(schema, value, path):
     expected = expected_name(schema)
-    return {
-        "expected": expected,
-        "code": "invalid_type",
-        "path": path,
-        "message": f"Invalid input: expected {expected}, received {received_type(value)}",
-    }
+    issue = {"expected": expected, "code": "invalid_type"}
+    if received_type(value) == "NaN":
+        issue["received"] = "NaN"  # zod names it only for NaN (a coerced number that did not parse)
+    issue.update(path=path, message=f"Invalid input: expected {expected}, received {received_type(value)}")
+    return issue
+
+
+def js_number(text):
+    """JavaScript's Number(text): blank is 0, anything unparsable NaN."""
+    try:
+        number = float(text) if text.strip() else 0.0
+    except ValueError:
+        return float("nan")
+    return int(number) if number.is_integer() else number
 
 
 def _enum_issue(values, path):
@@ -145,6 +153,9 @@ def _python_regex(pattern):
 
 
 def _check_number(schema, value, path):
+    if isinstance(value, str) and schema.get("type") == "number":
+        # Dokploy's plain z.number() inputs coerce JSON strings ("3" is 3, "30s" NaN); integer ones do not.
+        value = js_number(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             isinstance(value, float) and math.isnan(value)):
         return [_type_issue(schema, value, path)]
@@ -197,6 +208,15 @@ def _check_object(schema, value, path):
                 issues.append(_missing_issue(field, path + [name], all_required))
             continue
         issues += validate(field, value[name], path + [name])
+    extra = [key for key in value if key not in properties]
+    rule = schema.get("additionalProperties")
+    if rule is False and extra:  # a z.strictObject / .strict()
+        issues.append({"code": "unrecognized_keys", "keys": extra, "path": path,
+                       "message": f"Unrecognized key{'s' if len(extra) > 1 else ''}: "
+                                  + ", ".join(f'"{key}"' for key in extra)})
+    elif isinstance(rule, dict):  # a z.record: every value follows one schema
+        for key in extra:
+            issues += validate(rule, value[key], path + [key])
     return issues
 
 
@@ -257,11 +277,7 @@ def coerce_query(schema, params):
         field = schema.get("properties", {}).get(name)
         kind = expected_name(field) if field else "string"
         if kind == "number":
-            try:
-                number = float(raw) if raw.strip() else 0.0
-                out[name] = int(number) if number.is_integer() else number
-            except ValueError:
-                out[name] = float("nan")
+            out[name] = js_number(raw)
         elif kind == "boolean":
             out[name] = raw != ""
         else:
