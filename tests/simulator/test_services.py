@@ -325,7 +325,8 @@ def test_database_deploy_waits_for_convergence_from_0_30_5():
         failing = new_database(base_url, "postgres", env["environmentId"], "failing")
         ok(base_url, "postgres.saveEnvironment", body={"postgresId": failing["postgresId"], "env": FAIL_MARKER_ENV})
 
-        assert ok(base_url, "postgres.deploy", body={"postgresId": healthy["postgresId"]})["applicationStatus"] == "idle"
+        before = ok(base_url, "postgres.deploy", body={"postgresId": healthy["postgresId"]})
+        assert before["applicationStatus"] == "idle"  # the record as it was before the deploy
         assert ok(base_url, "postgres.one", query={"postgresId": healthy["postgresId"]})["applicationStatus"] == "done"
 
         outcome = {}
@@ -340,7 +341,8 @@ def test_database_deploy_waits_for_convergence_from_0_30_5():
         assert response.status == 500
         assert response.json()["message"].startswith(
             f"Error on deploy postgresError: Service {failing['appName']} did not converge")
-        assert ok(base_url, "postgres.one", query={"postgresId": failing["postgresId"]})["applicationStatus"] == "error"
+        after = ok(base_url, "postgres.one", query={"postgresId": failing["postgresId"]})
+        assert after["applicationStatus"] == "error"
 
 
 def test_database_fail_marker_before_0_30_5_fails_at_once_like_a_missing_docker():

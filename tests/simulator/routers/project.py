@@ -113,7 +113,8 @@ def duplicate_services(api, ctx, data):
             raise unauthorized("You are not authorized to access this project")
         answer = environment_shape(api, target)
     else:
-        target = project_create(api, ctx, {"name": data["name"], "description": data.get("description")})["environment"]
+        created = project_create(api, ctx, {"name": data["name"], "description": data.get("description")})
+        target = created["environment"]
         answer = dict(target)
     if data.get("includeServices", True):
         for selected in data.get("selectedServices") or []:
