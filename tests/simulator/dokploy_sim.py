@@ -36,6 +36,10 @@ Other behaviour worth knowing:
     request (status 0 when the connection was reset or stalled).
   * `--state FILE` loads the state at start if the file exists and saves it
     after every applied write and at exit.
+  * environments are listed in "database row order" as the real server does:
+    a shuffle seeded by `--order-seed N` (default: random per process).
+  * `--dokploy-version V` (default the newest modelled) switches the answers
+    that changed between releases; see routers/databases.py and compose.py.
 """
 
 import argparse
@@ -108,7 +112,8 @@ class Simulator:
 
     def __init__(self, args):
         self.store = Store(args.state)
-        self.api = Api(self.store, args.deploy_seconds, args.fail_deploys, args.dokploy_version)
+        self.api = Api(self.store, args.deploy_seconds, args.fail_deploys, args.dokploy_version,
+                       order_seed=getattr(args, "order_seed", None))
         self.keys = {args.api_key: self.store.orgs[0]}
         if args.second_org_key:
             self.keys[args.second_org_key] = self.store.orgs[1]
@@ -299,6 +304,8 @@ def parse_args(argv=None):
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--dokploy-version", default=NEWEST_VERSION, type=version_text,
                         help=f"the release to answer as (default {NEWEST_VERSION}); see README")
+    parser.add_argument("--order-seed", type=int, default=None,
+                        help="seed of the environments' row order (default: random per process)")
     return parser.parse_args(argv)
 
 

@@ -224,11 +224,31 @@ class Context:
 
 
 class Api:
-    def __init__(self, store, deploy_seconds=1.0, fail_deploys=False, version=NEWEST_VERSION):
+    def __init__(self, store, deploy_seconds=1.0, fail_deploys=False, version=NEWEST_VERSION, order_seed=None):
         self.store = store
         self.version = parse_version(version)
         self.deploy_seconds = deploy_seconds
         self.fail_deploys = fail_deploys
+        # `--order-seed`: where each environment sits in "database row order" (see environments_in_row_order).
+        self.row_order = random.Random(order_seed)
+        self.row_keys = {}
+
+    def row_key(self, ident):
+        """A record's random place in row order, drawn once (at insert, or at first sight after a --state load)."""
+        if ident not in self.row_keys:
+            self.row_keys[ident] = self.row_order.random()
+        return self.row_keys[ident]
+
+    def pause(self, seconds):
+        """Let `seconds` pass the way a real server awaits: with the store unlocked, so that other
+        clients see the state in between (a database `running` while its deploy waits)."""
+        if seconds <= 0:
+            return
+        self.store.lock.release()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.store.lock.acquire()
 
     # ---- lookups and access -------------------------------------------------
 
@@ -490,6 +510,7 @@ def new_environment(api, project_id, name, description, is_default):
     env = template("environment")
     env.update(environmentId=new_id(), name=name, description=description, createdAt=now_iso(),
                env="", projectId=project_id, isDefault=is_default)
+    api.row_key(env["environmentId"])
     return api.store.insert("environment", env)
 
 
@@ -504,6 +525,13 @@ def drop_project_tags(api, project_id):
     links = api.store.tables["project_tag"]
     for link_id in [i for i, link in links.items() if link["projectId"] == project_id]:
         del links[link_id]
+
+
+def environments_in_row_order(api, envs):
+    """Environments as the real server lists them (project.one, project.all, environment.byProjectId):
+    in database row order, which is not creation order. Here a shuffle drawn from `--order-seed`,
+    stable for the life of the process, so that no client can rely on `environments[0]`."""
+    return sorted(envs, key=lambda env: api.row_key(env["environmentId"]))
 
 
 def contains(value, needle):
@@ -544,7 +572,19 @@ def new_service(api, ctx, kind, data, **fields):
                    "description": data.get("description"), "createdAt": now_iso(),
                    "environmentId": env["environmentId"], "serverId": data.get("serverId")})
     record.update(fields)
+    grant_access(api, ctx, record[id_field(kind)])
     return api.store.insert(kind, record)
+
+
+def grant_access(api, ctx, service_id):
+    """A service created through its router joins the caller's `accessedServices` (Dokploy's
+    addNewService); `<kind>.search` lists only those. Services copied by project.duplicate do not."""
+    api.store.tables["accessedService"][service_id] = {"accessedServiceId": service_id, "organizationId": ctx.org}
+
+
+def has_access(api, ctx, service_id):
+    grant = api.store.tables["accessedService"].get(service_id)
+    return grant is not None and grant["organizationId"] == ctx.org
 
 
 def update_fields(record, data, skip=()):
@@ -556,25 +596,32 @@ def update_fields(record, data, skip=()):
 
 # Fields `<kind>.search` matches: `q` matches any of them, each also filters on its own.
 SEARCH_FIELDS = {"application": ("name", "appName", "description", "repository", "owner", "dockerImage"),
-                 "compose": ("name", "appName", "description")}
+                 **{kind: ("name", "appName", "description") for kind in SERVICE_KINDS if kind != "application"}}
+# What `<kind>.search` answers per item (databases have no sourceType).
+SEARCH_ITEM_FIELDS = {kind: (id_field(kind), "name", "appName", "description", "environmentId", STATUS_FIELD[kind])
+                      + (("sourceType",) if kind in ("application", "compose") else ()) + ("createdAt",)
+                      for kind in SERVICE_KINDS}
 
 
 def service_search(kind):
-    fields = (id_field(kind), "name", "appName", "description", "environmentId",
-              STATUS_FIELD[kind], "sourceType", "createdAt")
+    """`<kind>.search`: the caller's organization, narrowed by projectId/environmentId, `q` on any
+    searched field, each searched field on its own; only services in the caller's accessedServices
+    (grant_access); newest createdAt first; `{items, total}` with the total before paging."""
+    fields = SEARCH_ITEM_FIELDS[kind]
     searched = SEARCH_FIELDS[kind]
 
     def matches(api, ctx, record, data):
         env = api.store.get("environment", record["environmentId"])
         query = (data.get("q") or "").strip()
-        return (api.org_of(kind, record) == ctx.org
-                and data.get("environmentId", record["environmentId"]) == record["environmentId"]
-                and data.get("projectId", env["projectId"]) == env["projectId"]
+        return (api.org_of(kind, record) == ctx.org and has_access(api, ctx, record[id_field(kind)])
+                and (data.get("environmentId") or record["environmentId"]) == record["environmentId"]
+                and (data.get("projectId") or env["projectId"]) == env["projectId"]
                 and all(contains(record.get(f), (data.get(f) or "").strip()) for f in searched)
                 and (not query or any(contains(record.get(f), query) for f in searched)))
 
     def search(api, ctx, data):
-        newest_first = reversed(list(api.store.tables[kind].values()))
+        newest_first = sorted(reversed(list(api.store.tables[kind].values())),
+                              key=lambda r: r["createdAt"], reverse=True)
         return paged([{f: r.get(f) for f in fields} for r in newest_first if matches(api, ctx, r, data)], data)
     return search
 

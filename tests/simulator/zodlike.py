@@ -74,7 +74,7 @@ def _type_issue(schema, value, path):
     expected = expected_name(schema)
     issue = {"expected": expected, "code": "invalid_type"}
     if received_type(value) == "NaN":
-        issue["received"] = "NaN"  # zod v4 names NaN in the issue itself
+        issue["received"] = "NaN"  # zod names it only for NaN (a coerced number that did not parse)
     issue.update(path=path, message=f"Invalid input: expected {expected}, received {received_type(value)}")
     return issue
 
@@ -212,6 +212,15 @@ def _check_object(schema, value, path):
                 issues.append(_missing_issue(field, path + [name], all_required))
             continue
         issues += validate(field, value[name], path + [name])
+    extra = [key for key in value if key not in properties]
+    rule = schema.get("additionalProperties")
+    if rule is False and extra:  # a z.strictObject / .strict()
+        issues.append({"code": "unrecognized_keys", "keys": extra, "path": path,
+                       "message": f"Unrecognized key{'s' if len(extra) > 1 else ''}: "
+                                  + ", ".join(f'"{key}"' for key in extra)})
+    elif isinstance(rule, dict):  # a z.record: every value follows one schema
+        for key in extra:
+            issues += validate(rule, value[key], path + [key])
     return issues
 
 
@@ -331,11 +340,7 @@ def coerce_query(schema, params):
         field = schema.get("properties", {}).get(name)
         kind = expected_name(field) if field else "string"
         if kind == "number":
-            try:
-                number = float(raw) if raw.strip() else 0.0
-                out[name] = int(number) if number.is_integer() else number
-            except ValueError:
-                out[name] = float("nan")
+            out[name] = js_number(raw)
         elif kind == "boolean":
             out[name] = raw != ""
         else:

@@ -1,4 +1,7 @@
-"""`application.*`."""
+"""`application.*`.
+
+`application.create` stores `sourceType` (default `github`, the column default).
+"""
 
 from simcore import (
     bad_request, new_id, new_service, remove_service_tree, saver, server_error, service_search,
@@ -6,7 +9,8 @@ from simcore import (
 )
 
 def application_create(api, ctx, data):
-    return new_service(api, ctx, "application", data, refreshToken=new_id())
+    return new_service(api, ctx, "application", data, refreshToken=new_id(),
+                       sourceType=data.get("sourceType", "github"))
 
 
 def application_one(api, ctx, data):

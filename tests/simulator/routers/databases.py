@@ -1,11 +1,40 @@
-"""`databases.*`."""
+"""`postgres.*`, `mysql.*`, `mariadb.*`, `mongo.*`, `redis.*`: five routers, one implementation.
+
+`<db>.deploy` (and `saveExternalPort`, which redeploys) runs synchronously and answers the record
+as it was before the deploy; a failure is a 500 "Error on deploy <kind>Error: ..." that leaves
+`applicationStatus: error`. Under --fail-deploys (no Docker daemon) the image pull fails first.
+
+`<db>.search` answers `{items, total}` (see simcore.service_search): `q` on name/appName/
+description, `projectId`/`environmentId`, `limit` 1-100, `offset`; items carry no sourceType.
+
+What changed after v0.30.2 (`--dokploy-version`):
+  * v0.30.3 (commit 41d355c7d, "use dockerode API instead of shell docker ps for changePassword"):
+    `changePassword` looks the container up through the Docker API first. No running container:
+    400 "No running container found for <appName>" (v0.30.2: a 500 quoting the whole shell
+    script); no Docker daemon: the API call's own 500 "connect ENOENT /var/run/docker.sock".
+    Nothing is stored in either case.
+  * v0.30.5 (PR #5247, "verify swarm task convergence before marking db deploys done"): after
+    creating/updating the service, deploy polls its tasks (up to 45 s) before setting `done`;
+    a service that does not converge fails the deploy: `applicationStatus: error` and the 500
+    "Error on deploy <kind>Error: Service <appName> did not converge ...". (That PR is newer than
+    the Dokploy mirror; the inner wording is modelled from its description.) Here a database
+    with the fail marker (SIMULATOR_DEPLOY_FAIL=1 in its env) fails that way after waiting
+    --deploy-seconds (standing for the 45 s), `running` meanwhile for other clients; a healthy
+    one converges at once and ends `done`. Before v0.30.5 the marker fails like --fail-deploys.
+"""
 
 import re
 
 from simcore import (
     DB_ENGINES, DB_KINDS, NO_DOCKER, bad_request, generate_password, id_field, new_id, new_service,
-    remove_service_tree, saver, server_error, template, update_fields,
+    remove_service_tree, saver, server_error, service_search, template, update_fields,
 )
+
+# First releases with the behaviour described above.
+CONTAINER_LOOKUP_SINCE = (0, 30, 3)
+CONVERGENCE_WAIT_SINCE = (0, 30, 5)
+CONVERGENCE_TIMEOUT_MS = 45000
+NO_DOCKER_SOCKET = "connect ENOENT /var/run/docker.sock"
 
 def db_handlers(kind):
     engine = DB_ENGINES[kind]
@@ -40,9 +69,15 @@ def db_handlers(kind):
 
     def deploy_now(api, record):
         """Databases deploy synchronously; a failure is a 500 and leaves `error`."""
-        if api.should_fail(record):
+        if api.fail_deploys or (api.should_fail(record) and api.version < CONVERGENCE_WAIT_SINCE):
             record["applicationStatus"] = "error"
             raise server_error(f"Error on deploy {kind}Error: {NO_DOCKER}\n")
+        if api.should_fail(record):
+            record["applicationStatus"] = "running"
+            api.pause(api.deploy_seconds)
+            record["applicationStatus"] = "error"
+            raise server_error(f"Error on deploy {kind}Error: Service {record['appName']} did not converge after "
+                               f"{CONVERGENCE_TIMEOUT_MS}ms: 0/1 tasks running (last task state: rejected)")
         record["applicationStatus"] = "done"
 
     def deploy(api, ctx, data):
@@ -78,7 +113,12 @@ def db_handlers(kind):
         command = engine["change_password"].format(password=data["password"], target=target,
                                                    **{k: v for k, v in record.items() if isinstance(v, str)})
         name = record["appName"]
-        if api.fail_deploys or record["applicationStatus"] != "done":
+        if api.version >= CONTAINER_LOOKUP_SINCE:
+            if api.fail_deploys:
+                raise server_error(NO_DOCKER_SOCKET)
+            if record["applicationStatus"] != "done":
+                raise bad_request(f"No running container found for {name}")
+        elif api.fail_deploys or record["applicationStatus"] != "done":
             # The new value is written in a transaction that the failure rolls back.
             script = (f"\n\t\t\t\tCONTAINER_ID=$(docker ps -q --filter \"status=running\" --filter "
                       f"\"label=com.docker.swarm.service.name={name}\" | head -n 1)\n"
@@ -103,6 +143,7 @@ def db_handlers(kind):
         "deploy": ("POST", deploy), "start": ("POST", start), "stop": ("POST", stop),
         "reload": ("POST", reload), "changePassword": ("POST", change_password),
         "saveExternalPort": ("POST", save_external_port),
+        "search": ("GET", service_search(kind)),
     }
 
 

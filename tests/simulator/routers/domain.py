@@ -1,8 +1,16 @@
-"""`domain.*`."""
+"""`domain.*`.
+
+`domain.toggleEnable` flips `enabled` and answers the domain plus `requiresRedeploy` (true for a
+compose domain: its labels change only at the next deploy; an application's router follows at
+once). An unknown id is a 404 "Domain not found". Like Dokploy, it checks the caller's role but
+not the domain's organization.
+"""
 
 import re
 
-from simcore import ApiError, bad_request, child_delete, id_field, new_id, now_iso, template, update_fields
+from simcore import (
+    ApiError, bad_request, child_delete, id_field, new_id, not_found, now_iso, template, update_fields,
+)
 
 def domain_create(api, ctx, data):
     owner_kind = "compose" if data.get("composeId") else "application"
@@ -40,6 +48,14 @@ def domain_update(api, ctx, data):
     update_fields(domain, data, skip=("domainId",))
     return domain
 
+
+def domain_toggle_enable(api, ctx, data):
+    domain = api.store.get("domain", data["domainId"])
+    if domain is None:
+        raise not_found("Domain not found")
+    domain["enabled"] = not domain["enabled"]
+    return {**domain, "requiresRedeploy": domain["domainType"] == "compose"}
+
 # Dokploy's domain schema checks the host beyond what openapi.json shows (db/validations/domain.ts).
 HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*"
                       r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
@@ -69,4 +85,5 @@ ROUTES = {
     "domain.delete": ("POST", child_delete("domain")),
     "domain.byApplicationId": ("GET", domains_of("application")),
     "domain.byComposeId": ("GET", domains_of("compose")),
+    "domain.toggleEnable": ("POST", domain_toggle_enable),
 }
