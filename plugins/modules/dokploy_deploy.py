@@ -22,7 +22,10 @@ description:
     lines of its log (O(log_lines)), with the service's env values blanked out.
   - It is an action, so it always reports C(changed) when it triggers. Call it from a handler to deploy only when
     a configuring task changed something (see the examples).
-  - A database deploys synchronously; Dokploy keeps no deployment list for databases.
+  - A database deploys synchronously; Dokploy keeps no deployment list for databases. A failed database deploy
+    fails the task with the database's status and Dokploy's reason. Dokploy v0.30.5 and later wait up to 45 s for
+    the database's service to start and fail the deploy when it does not; earlier releases report success as soon
+    as the service is created.
 options:
   action:
     description:
@@ -227,7 +230,16 @@ class Deploy(Resource):
                 if self.params[option] is not None:
                     body[option] = self.params[option]
             known = set(d["deploymentId"] for d in self.deployments(service_id))
-        self.trigger("%s.%s" % (self.kind, action), body, follow and self.params["wait"], known)
+        try:
+            self.trigger("%s.%s" % (self.kind, action), body, follow and self.params["wait"], known)
+        except DokployError as exc:
+            if follow or exc.status != 500:
+                raise
+            # A database (or start/reload) fails inside the call: v0.30.2 with Docker's error, v0.30.5 and
+            # later also when the service does not converge within 45 s. Say which service and its status.
+            status = self.read(service_id).get(SERVICE_KINDS[self.kind][2])
+            raise DokployError("%s failed to %s (status %s): %s" % (self.label, action, status, exc.message),
+                               status=exc.status, code=exc.code, procedure=exc.procedure)
         if follow and self.params["wait"]:
             result.update(self.follow(service_id, known))
         result["status"] = self.read(service_id).get(SERVICE_KINDS[self.kind][2])

@@ -82,8 +82,9 @@ def test_compose_and_database_actions(sim, run_module):
     project = make_app(run_module)
     client = DokployClient(sim.base_url, API_KEY)
     environment = default_environment([p for p in client.query("project.all") if p["name"] == project][0])
+    # raw: a compose created without a sourceType is a github one, whose deploy fails without a provider.
     client.mutate("compose.create", {"name": "stack", "environmentId": environment["environmentId"],
-                                     "composeFile": "services:\n  web:\n    image: nginx\n"})
+                                     "sourceType": "raw", "composeFile": "services:\n  web:\n    image: nginx\n"})
     client.mutate("redis.create", {"name": "cache", "environmentId": environment["environmentId"],
                                    "databasePassword": "pw-1"})
     stack = run_module("dokploy_deploy", {"project": project, "compose": "stack", "poll_interval": 0.3})
@@ -118,3 +119,25 @@ def test_handler_pattern_deploys_only_after_a_change(sim, run_playbook):
     assert [r for r in sim.requests() if r["method"] == "POST"] == []
     third = run_playbook("deploy_handler.yml", env=env, extra_vars={"project": project, "image": "nginx:1.28"})
     assert "RUNNING HANDLER [Deploy web]" in third.stdout and third.rc == 0, third
+
+
+@pytest.mark.simulator_only("simulators of two releases, and a database that fails (SIMULATOR_DEPLOY_FAIL=1)")
+@pytest.mark.parametrize("version, reason", [
+    ("0.30.2", "Cannot connect to the Docker daemon"),
+    ("0.30.8", "did not converge after 45000ms"),
+])
+def test_a_failed_database_deploy_names_the_database_and_its_status(run_module, version, reason):
+    """v0.30.2 fails a database deploy on Docker's error; v0.30.5+ also when the service does not converge."""
+    with Simulator() as sim:
+        sim.start(API_KEY, extra_args=("--deploy-seconds", "0.2", "--dokploy-version", version))
+        assert not run_module("dokploy_project", {"name": "versions"}, simulator=sim).failed
+        assert not run_module("dokploy_db", {"type": "postgres", "project": "versions", "name": "pg",
+                                             "database_name": "app", "database_user": "app",
+                                             "database_password": "Pg-Secret-7731"}, simulator=sim).failed
+        assert not run_module("dokploy_env", {"project": "versions", "database": "pg", "database_type": "postgres",
+                                              "vars": {"SIMULATOR_DEPLOY_FAIL": "1"}}, simulator=sim).failed
+        failed = run_module("dokploy_deploy", {"project": "versions", "database": "pg", "database_type": "postgres"},
+                            simulator=sim)
+        assert failed.failed and failed.writes == ["postgres.deploy"], failed
+        assert failed.result["msg"].startswith("postgres pg failed to deploy (status error): "), failed
+        assert reason in failed.result["msg"] and "Pg-Secret-7731" not in failed.output, failed
