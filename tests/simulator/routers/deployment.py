@@ -1,6 +1,13 @@
 """`deployment.*`."""
 
-from simcore import id_field
+from simcore import id_field, not_found, unauthorized
+
+from .schedule import stored_schedule
+
+# deployment.allByType: the kind of the record a `type` lists the deployments of.
+BY_TYPE_OWNERS = {"application": "application", "compose": "compose", "server": "server",
+                  "schedule": "schedule"}
+
 
 def deployments_of(kind):
     def listing(api, ctx, data):
@@ -9,11 +16,23 @@ def deployments_of(kind):
     return listing
 
 
+def deployments_by_server(api, ctx, data):
+    server = api.store.get("server", data["serverId"])
+    if server is None:
+        raise not_found("Server not found")
+    if server["organizationId"] != ctx.org:
+        raise unauthorized("You don't have access to this server.")
+    return api.deployments_of("server", server["serverId"])
+
+
 def deployments_by_type(api, ctx, data):
-    kind = data["type"]
-    if kind not in ("application", "compose"):
+    kind = BY_TYPE_OWNERS.get(data["type"])
+    if kind is None:
         return []
-    owner = api.store.get(kind, data["id"])
+    # Only a schedule is looked up (404); for the other types the router checks permissions only.
+    owner = stored_schedule(api, data["id"]) if kind == "schedule" else api.store.get(kind, data["id"])
+    if owner is None and kind == "schedule":
+        raise not_found("Schedule not found")
     if owner is None or api.org_of(kind, owner) != ctx.org:
         return []
     return [{**d, "rollback": None} for d in api.deployments_of(kind, data["id"])]
@@ -30,6 +49,7 @@ def deployment_read_logs(api, ctx, data):
 ROUTES = {
     "deployment.all": ("GET", deployments_of("application")),
     "deployment.allByCompose": ("GET", deployments_of("compose")),
+    "deployment.allByServer": ("GET", deployments_by_server),
     "deployment.allByType": ("GET", deployments_by_type),
     "deployment.readLogs": ("GET", deployment_read_logs),
 }
