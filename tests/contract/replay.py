@@ -9,7 +9,7 @@ Comparison rules:
   * JSON objects must have the same key sets, recursively;
   * values must match, except for values that differ on every run: ids
     (keys ending in `Id`, and serial `uniqueConfigKey`s), timestamps,
-    generated `appName`s, `refreshToken`s and `certificatePath`s, docker's Go pointers, a password the server
+    generated `appName`s, `refreshToken`s, `certificatePath`s and process ids (`pid`), docker's Go pointers, a password the server
     generated, and the id a failed insert generated for its row (first of
     the `params:` of a raw SQL error). Recorded ids and appNames are mapped
     to the replayed ones as they appear, and that mapping is applied inside text values too (a
@@ -28,7 +28,7 @@ import urllib.request
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T:]\d{2}[:-]\d{2}[:-]\d{2}([.-]\d{3}Z)?")
 TIMESTAMP_KEYS = {"createdAt", "startedAt", "finishedAt", "updatedAt"}
-GENERATED_KEYS = {"appName", "refreshToken", "uniqueConfigKey", "certificatePath"}
+GENERATED_KEYS = {"appName", "refreshToken", "uniqueConfigKey", "certificatePath", "pid"}
 
 
 def is_id_key(key):

@@ -83,7 +83,10 @@ def load_input_schemas():
 
 
 INPUT_SCHEMAS = load_input_schemas()
-PROCEDURES, REFINEMENTS = routers.load()
+PROCEDURES, REFINEMENTS, NONOPTIONAL = routers.load()
+for _procedure, _fields in NONOPTIONAL.items():
+    for _field in _fields:
+        INPUT_SCHEMAS[_procedure]["properties"][_field]["x-nonoptional"] = True
 
 
 def refinement_issues(procedure, data):

@@ -114,8 +114,22 @@ def template(kind):
 
 
 def pick(record, fields):
-    """A light projection; `server` is a relation that is always null here."""
-    return {f: (None if f == "server" else record.get(f)) for f in fields}
+    """A light projection. A `server` field shows the service's server (services_of_env() attaches
+    it) with the columns the field names (ServerColumns), its name only by default."""
+    return {f: (server_columns(record.get("server"), f) if f == "server" else record.get(f)) for f in fields}
+
+
+class ServerColumns(str):
+    """The field `server` of a light service projection, naming the server columns it shows."""
+
+    def __new__(cls, columns):
+        field = super().__new__(cls, "server")
+        field.columns = columns
+        return field
+
+
+def server_columns(server, field):
+    return server and {c: server[c] for c in getattr(field, "columns", ("name",))}
 
 
 class ApiError(Exception):
@@ -278,11 +292,20 @@ class Api:
             else:
                 owner = self.owner_of(record)
                 if owner is None:
-                    return None
+                    return self.host_org(record)
                 kind, record = owner
             if record is None:
                 return None
         return record["organizationId"]
+
+    def host_org(self, record):
+        """The organization of a record no service owns: that of its server (a server's own
+        deployments, a server schedule) or of its schedule, else its own organizationId."""
+        for kind in ("server", "schedule"):
+            parent = self.store.get(kind, record.get(id_field(kind)))
+            if parent is not None and parent is not record:
+                return self.org_of(kind, parent)
+        return record.get("organizationId")
 
     def owner_of(self, record):
         for kind in SERVICE_KINDS:
@@ -312,12 +335,17 @@ class Api:
         return {**env, "project": self.store.get("project", env["projectId"])}
 
     def services_of_env(self, env_id):
+        """The environment's services, each with the `server` it is placed on (for pick())."""
         found = {kind: [] for kind in SERVICE_KINDS}
         for kind in SERVICE_KINDS:
             for record in self.store.tables[kind].values():
                 if record["environmentId"] == env_id:
-                    found[kind].append(record)
+                    found[kind].append({**record, "server": self.server_of(record)})
         return found
+
+    def server_of(self, record):
+        """The server a service is placed on (`serverId` at create), as `<kind>.one` embeds it."""
+        return self.store.get("server", record.get("serverId"))
 
     def deployments_of(self, kind, ident):
         rows = [d for d in self.store.tables["deployment"].values() if d.get(id_field(kind)) == ident]
@@ -332,7 +360,7 @@ class Api:
                "redirects": self.store.where("redirect", applicationId=ident),
                "security": self.store.where("security", applicationId=ident),
                "ports": self.store.where("port", applicationId=ident),
-               **git_providers_of(self.store, app, redacted=True), "server": None,
+               **git_providers_of(self.store, app, redacted=True), "server": self.server_of(app),
                "previewDeployments": [], "registry": self.registry_view(app.get("registryId")),
                "buildRegistry": self.registry_view(app.get("buildRegistryId")),
                "rollbackRegistry": self.registry_view(app.get("rollbackRegistryId"))}
@@ -351,7 +379,7 @@ class Api:
                "deployments": self.deployments_of("compose", ident),
                "mounts": self.store.where("mount", composeId=ident),
                "domains": self.store.where("domain", composeId=ident),
-               **git_providers_of(self.store, compose, redacted=False), "server": None,
+               **git_providers_of(self.store, compose, redacted=False), "server": self.server_of(compose),
                "backups": self.backups_of("compose", ident)}
         if with_access:
             out.update(hasGitProviderAccess=True, unauthorizedProvider=None)
@@ -360,7 +388,7 @@ class Api:
     def full_database(self, kind, record):
         out = {**record, "environment": self.env_with_project(self.store.get("environment", record["environmentId"])),
                "mounts": self.store.where("mount", **{id_field(kind): record[id_field(kind)]}),
-               "server": None}
+               "server": self.server_of(record)}
         if DB_ENGINES[kind]["backups"]:
             out["backups"] = self.backups_of(kind, record[id_field(kind)])
         return out
@@ -481,13 +509,14 @@ PROJECT_ONE_FIELDS = {
 }
 BY_PROJECT_FIELDS = {**PROJECT_ONE_FIELDS,
                      "compose": PROJECT_ONE_FIELDS["compose"][:-1] + ("icon", "server")}
+SERVER_NAME_AND_ID = ServerColumns(("name", "serverId"))  # environment.one; elsewhere the name only
 ENVIRONMENT_ONE_FIELDS = {
     "application": ("name", "applicationId", "createdAt", "applicationStatus", "description",
-                    "serverId", "icon", "server"),
+                    "serverId", "icon", SERVER_NAME_AND_ID),
     "compose": ("composeId", "name", "createdAt", "composeStatus", "description", "serverId",
-                "icon", "server"),
+                "icon", SERVER_NAME_AND_ID),
     **{kind: (id_field(kind), "name", "description", "createdAt", "applicationStatus", "serverId",
-              "server") for kind in DB_KINDS + ("libsql",)},
+              SERVER_NAME_AND_ID) for kind in DB_KINDS + ("libsql",)},
 }
 # Key order of the service lists inside environments, per procedure.
 ONE_ORDER = ("applications", "compose", "libsql", "mariadb", "mongo", "mysql", "postgres", "redis")
@@ -565,6 +594,7 @@ def new_service(api, ctx, kind, data, **fields):
         raise not_found("Environment not found")
     if api.org_of("environment", env) != ctx.org:
         raise unauthorized("You are not authorized to access this project")
+    check_server_placement(api, ctx, data.get("serverId"))
     record = template(kind)
     prefix = "app" if kind == "application" else kind
     record.update({id_field(kind): new_id(), "name": data["name"],
@@ -587,8 +617,29 @@ def has_access(api, ctx, service_id):
     return grant is not None and grant["organizationId"] == ctx.org
 
 
+def check_server_placement(api, ctx, server_id):
+    """A service placed on a server at create needs a server of the caller's organization."""
+    if not server_id:
+        return
+    server = api.store.get("server", server_id)
+    if server is None or server["organizationId"] != ctx.org:
+        raise unauthorized("You are not authorized to access this server")
+
+
+def without_server_move(record, data, skip):
+    """`serverId` is an input of no `<kind>.update`: a service stays on the server it was created
+    on. Dropped, it can leave the update with nothing to set, which drizzle refuses (500)."""
+    if "serverId" not in data or "serverId" not in record:
+        return data
+    rest = {k: v for k, v in data.items() if k != "serverId"}
+    if not any(key in record and key not in skip for key in rest):
+        raise server_error("No values to set")
+    return rest
+
+
 def update_fields(record, data, skip=()):
     """Dialect B (`*.update`): keys present are written, missing keys keep their value."""
+    data = without_server_move(record, data, skip)
     for key, value in data.items():
         if key in record and key not in skip:
             record[key] = value

@@ -226,8 +226,10 @@ def _check_object(schema, value, path):
 
 def _missing_issue(field, path, all_required):
     # A required nullable field is one that .required() wrapped in nonoptional (drizzle-zod makes
-    # nullable columns optional too); so is one with a default, and the booleans of an all-required schema.
-    if is_nullable(field) or "default" in field or (all_required and field.get("type") == "boolean"):
+    # nullable columns optional too); so is one with a default, the booleans of an all-required schema,
+    # and the fields a router names in NONOPTIONAL (routers/__init__.py).
+    if field.get("x-nonoptional") or is_nullable(field) or "default" in field or (
+            all_required and field.get("type") == "boolean"):
         return {
             "code": "invalid_type", "expected": "nonoptional", "path": path,
             "message": "Invalid input: expected nonoptional, received undefined",

@@ -4,7 +4,9 @@ A handler takes (api, ctx, data): the shared core (simcore.Api), the caller
 (simcore.Context) and the validated input; it answers a JSON-able value
 (None = empty body) or raises simcore.ApiError. A module may also define
 REFINEMENTS {procedure: check(data) -> zod issues} for input rules the
-OpenAPI document does not show.
+OpenAPI document does not show, and NONOPTIONAL {procedure: (field, ...)} for
+fields zod wraps in nonoptional (optional before the schema's `.required()`,
+which the document cannot show): missing, they answer "expected nonoptional".
 """
 
 import importlib
@@ -12,8 +14,8 @@ import pkgutil
 
 
 def load():
-    """(procedures, refinements) of every router module in this package."""
-    procedures, refinements = {}, {}
+    """(procedures, refinements, nonoptional) of every router module in this package."""
+    procedures, refinements, nonoptional = {}, {}, {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         for name, entry in module.ROUTES.items():
@@ -21,4 +23,5 @@ def load():
                 raise RuntimeError(f"{name} is defined twice (routers/{info.name}.py)")
             procedures[name] = entry
         refinements.update(getattr(module, "REFINEMENTS", {}))
-    return procedures, refinements
+        nonoptional.update(getattr(module, "NONOPTIONAL", {}))
+    return procedures, refinements, nonoptional

@@ -1,6 +1,13 @@
 """`deployment.*`."""
 
-from simcore import id_field
+from simcore import id_field, not_found, unauthorized
+
+from .schedule import stored_schedule
+
+# deployment.allByType: the kind of the record a `type` lists the deployments of.
+BY_TYPE_OWNERS = {"application": "application", "compose": "compose", "server": "server",
+                  "schedule": "schedule", "backup": "backup", "volumeBackup": "volumeBackup"}
+
 
 def deployments_of(kind):
     def listing(api, ctx, data):
@@ -9,9 +16,13 @@ def deployments_of(kind):
     return listing
 
 
-# `type` -> the table of the owner, whose id field the deployments carry (`<table>Id`).
-OWNER_TABLES = {"application": "application", "compose": "compose",
-                "backup": "backup", "volumeBackup": "volumeBackup"}
+def deployments_by_server(api, ctx, data):
+    server = api.store.get("server", data["serverId"])
+    if server is None:
+        raise not_found("Server not found")
+    if server["organizationId"] != ctx.org:
+        raise unauthorized("You don't have access to this server.")
+    return api.deployments_of("server", server["serverId"])
 
 
 def owner_org(api, kind, owner):
@@ -24,9 +35,14 @@ def owner_org(api, kind, owner):
 
 
 def deployments_by_type(api, ctx, data):
-    kind = OWNER_TABLES.get(data["type"])
-    owner = kind and api.store.get(kind, data["id"])
-    if not owner or owner_org(api, kind, owner) != ctx.org:
+    kind = BY_TYPE_OWNERS.get(data["type"])
+    if kind is None:
+        return []
+    # Only a schedule is looked up (404); for the other types the router checks permissions only.
+    owner = stored_schedule(api, data["id"]) if kind == "schedule" else api.store.get(kind, data["id"])
+    if owner is None and kind == "schedule":
+        raise not_found("Schedule not found")
+    if owner is None or owner_org(api, kind, owner) != ctx.org:
         return []
     return [{**d, "rollback": None} for d in api.deployments_of(kind, data["id"])]
 
@@ -42,6 +58,7 @@ def deployment_read_logs(api, ctx, data):
 ROUTES = {
     "deployment.all": ("GET", deployments_of("application")),
     "deployment.allByCompose": ("GET", deployments_of("compose")),
+    "deployment.allByServer": ("GET", deployments_by_server),
     "deployment.allByType": ("GET", deployments_by_type),
     "deployment.readLogs": ("GET", deployment_read_logs),
 }
