@@ -62,6 +62,7 @@ import routers  # noqa: E402
 import zodlike  # noqa: E402
 from simcore import HERE, NEWEST_VERSION, Api, ApiError, Context, Store, parse_version, server_error  # noqa: E402
 
+
 def load_input_schemas():
     """procedure -> JSON schema of its input, from the server's OpenAPI document."""
     doc = json.loads((HERE / "openapi.json").read_text())

@@ -26,6 +26,8 @@ def parse_version(text):
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise ValueError(f"not a Dokploy version: {text!r}")
     return tuple(int(p) for p in parts)
+
+
 TEMPLATES = json.loads((HERE / "templates.json").read_text())
 
 SERVICE_KINDS = ("application", "compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql")
@@ -467,7 +469,6 @@ class Api:
         name = record["appName"]
         return server_error(f"Command execution failed: Command failed: docker service scale {name}=1 \n"
                             f"{name}: {NO_DOCKER}\n")
-
 
 
 # Columns `application.one` leaves out of the git provider it embeds (`compose.one` embeds them all).

@@ -215,7 +215,7 @@ def test_manual_backups_without_docker(no_docker):
     assert (response.status, response.json()["message"]) == (400, "Error running manual MySQL backup ")
     assert [d["title"] for d in backup_deployments(no_docker, backup["backupId"])] == ["MySQL Backup"]
     failed = call(no_docker, "backup.listBackupFiles", query={"destinationId": destination["destinationId"],
-                                                             "search": "a/b"})
+                                                              "search": "a/b"})
     assert failed.json()["message"].endswith(" \\:s3\\:bucket/a/ --no-mimetype --no-modtime 2>/dev/null\n")
 
 

@@ -181,7 +181,7 @@ def test_tag_links_show_in_projects_and_duplicates_are_raw_sql(base_url):
     tag = ok(base_url, "tag.create", body={"name": "link-a"})
     link = ok(base_url, "tag.assignToProject", body={"projectId": project["projectId"], "tagId": tag["tagId"]})
     assert (link["projectId"], link["tagId"], set(link)) == (project["projectId"], tag["tagId"],
-                                                            {"id", "projectId", "tagId"})
+                                                             {"id", "projectId", "tagId"})
     again = call(base_url, "tag.assignToProject", body={"projectId": project["projectId"], "tagId": tag["tagId"]})
     assert again.status == 400 and 'insert into "project_tag"' in again.json()["message"]
     listed = next(p for p in ok(base_url, "project.all") if p["projectId"] == project["projectId"])

@@ -8,6 +8,7 @@ from simcore import (
     update_fields,
 )
 
+
 def application_create(api, ctx, data):
     return new_service(api, ctx, "application", data, refreshToken=new_id(),
                        sourceType=data.get("sourceType", "github"))
@@ -30,7 +31,6 @@ def application_delete(api, ctx, data):
     shape = api.full_application(app, with_access=False)
     remove_service_tree(api, "application", app)
     return shape
-
 
 
 def application_deploy(default_title):

@@ -36,6 +36,7 @@ CONVERGENCE_WAIT_SINCE = (0, 30, 5)
 CONVERGENCE_TIMEOUT_MS = 45000
 NO_DOCKER_SOCKET = "connect ENOENT /var/run/docker.sock"
 
+
 def db_handlers(kind):
     engine = DB_ENGINES[kind]
     key = id_field(kind)

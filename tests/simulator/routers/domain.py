@@ -12,6 +12,7 @@ from simcore import (
     ApiError, bad_request, child_delete, id_field, new_id, not_found, now_iso, template, update_fields,
 )
 
+
 def domain_create(api, ctx, data):
     owner_kind = "compose" if data.get("composeId") else "application"
     try:
@@ -42,7 +43,6 @@ def domains_of(kind):
     return listing
 
 
-
 def domain_update(api, ctx, data):
     domain = api.child(ctx, "domain", data["domainId"])
     update_fields(domain, data, skip=("domainId",))
@@ -55,6 +55,7 @@ def domain_toggle_enable(api, ctx, data):
         raise not_found("Domain not found")
     domain["enabled"] = not domain["enabled"]
     return {**domain, "requiresRedeploy": domain["domainType"] == "compose"}
+
 
 # Dokploy's domain schema checks the host beyond what openapi.json shows (db/validations/domain.ts).
 HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*"

@@ -17,6 +17,7 @@ from simcore import (
     environments_in_row_order, new_environment, paged, remove_environment_tree, service_lists,
 )
 
+
 def environment_create(api, ctx, data):
     api.project(ctx, data["projectId"])
     if data["name"] == "production":

@@ -2,6 +2,7 @@
 
 from simcore import SERVICE_KINDS, child_delete, id_field, new_id, template, update_fields
 
+
 def mount_create(api, ctx, data):
     service_type = data.get("serviceType", "application")
     service = api.service(ctx, service_type, data["serviceId"])

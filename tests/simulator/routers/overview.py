@@ -2,6 +2,7 @@
 
 from simcore import id_field
 
+
 def overview_domains(api, ctx, data):
     """Every domain of the caller's organization with its owning service (v0.30.2 services/overview.ts)."""
     found = []

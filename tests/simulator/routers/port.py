@@ -2,6 +2,7 @@
 
 from simcore import bad_request, child_delete, new_id, template, update_fields
 
+
 def port_create(api, ctx, data):
     app = api.service(ctx, "application", data["applicationId"])
     port = template("port")

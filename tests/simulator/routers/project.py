@@ -30,6 +30,7 @@ from simcore import (
 
 from .environment import environment_shape
 
+
 def project_create(api, ctx, data):
     project = template("project")
     project.update(projectId=new_id(), name=data["name"], description=data.get("description"),
@@ -37,7 +38,6 @@ def project_create(api, ctx, data):
     api.store.insert("project", project)
     env = new_environment(api, project["projectId"], "production", "Production environment", True)
     return {"project": project, "environment": env}
-
 
 
 def project_one(api, ctx, data):

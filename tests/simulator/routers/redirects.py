@@ -2,6 +2,7 @@
 
 from simcore import child_delete, child_one, new_id, now_iso, template, update_fields
 
+
 def redirect_create(api, ctx, data):
     app = api.service(ctx, "application", data["applicationId"])
     redirect = template("redirect")

@@ -2,6 +2,7 @@
 
 from simcore import bad_request, child_delete, child_one, new_id, now_iso, template, update_fields
 
+
 def security_create(api, ctx, data):
     app = api.service(ctx, "application", data["applicationId"])
     ident, stamp = new_id(), now_iso()
