@@ -276,6 +276,17 @@ class Api:
             raise unauthorized(f"You are not authorized to {denied} this project")
         return project
 
+    def owned(self, ctx, kind, ident, missing, denied):
+        """A record of a table whose rows carry their organizationId (certificate, registry,
+        destination, server...): `missing` is raised when it is unknown, `denied` when another
+        organization owns it (each router words both its own way)."""
+        record = self.store.get(kind, ident)
+        if record is None:
+            raise missing
+        if record["organizationId"] != ctx.org:
+            raise denied
+        return record
+
     def environment(self, ctx, environment_id):
         env = self.store.get("environment", environment_id)
         if env is None:

@@ -369,11 +369,8 @@ def manual_backup_web_server(api, ctx, data):
 
 
 def list_backup_files(api, ctx, data):
-    destination = api.store.get("destination", data["destinationId"])
-    if destination is None:
-        raise bad_request("Destination not found")
-    if destination["organizationId"] != ctx.org:
-        raise bad_request("You don't have access to this destination.")
+    destination = api.owned(ctx, "destination", data["destinationId"], bad_request("Destination not found"),
+                            bad_request("You don't have access to this destination."))
     if data.get("serverId"):
         server = api.store.get("server", data["serverId"])
         if server is None:

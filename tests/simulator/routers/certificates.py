@@ -22,12 +22,8 @@ COLUMNS = ("certificateId", "name", "certificateData", "privateKey", "certificat
 
 
 def find_certificate(api, ctx, certificate_id, denied):
-    certificate = api.store.get("certificate", certificate_id)
-    if certificate is None:
-        raise not_found("Certificate not found")
-    if certificate["organizationId"] != ctx.org:
-        raise unauthorized(f"You are not allowed to {denied} this certificate")
-    return certificate
+    return api.owned(ctx, "certificate", certificate_id, not_found("Certificate not found"),
+                     unauthorized(f"You are not allowed to {denied} this certificate"))
 
 
 def certificate_create(api, ctx, data):

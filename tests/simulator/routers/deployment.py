@@ -17,11 +17,8 @@ def deployments_of(kind):
 
 
 def deployments_by_server(api, ctx, data):
-    server = api.store.get("server", data["serverId"])
-    if server is None:
-        raise not_found("Server not found")
-    if server["organizationId"] != ctx.org:
-        raise unauthorized("You don't have access to this server.")
+    server = api.owned(ctx, "server", data["serverId"], not_found("Server not found"),
+                       unauthorized("You don't have access to this server."))
     return api.deployments_of("server", server["serverId"])
 
 

@@ -126,12 +126,7 @@ def keep_latest(api, destination, folder, count, matches):
 # ---- procedures ------------------------------------------------------------------
 
 def destination_of(api, ctx, ident, missing, denied):
-    destination = api.store.get("destination", ident)
-    if destination is None:
-        raise missing
-    if destination["organizationId"] != ctx.org:
-        raise denied
-    return destination
+    return api.owned(ctx, "destination", ident, missing, denied)
 
 
 def destination_create(api, ctx, data):

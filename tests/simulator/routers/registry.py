@@ -184,12 +184,8 @@ def tested_login(api, server_id, registry):
 # --------------------------------------------------------------------------
 
 def find_registry(api, ctx, registry_id, denied):
-    registry = api.store.get("registry", registry_id)
-    if registry is None:
-        raise not_found("Registry not found")
-    if registry["organizationId"] != ctx.org:
-        raise unauthorized(f"You are not allowed to {denied} this registry")
-    return registry
+    return api.owned(ctx, "registry", registry_id, not_found("Registry not found"),
+                     unauthorized(f"You are not allowed to {denied} this registry"))
 
 
 def login_texts(registry):
@@ -249,12 +245,9 @@ def registry_test(api, ctx, data):
 
 
 def registry_test_by_id(api, ctx, data):
-    registry = api.store.get("registry", data.get("registryId") or "")
     # Inside the procedure's try: every failure, a missing registry too, becomes a 400.
-    if registry is None:
-        raise bad_request("Registry not found")
-    if registry["organizationId"] != ctx.org:
-        raise bad_request("You are not allowed to test this registry")
+    registry = api.owned(ctx, "registry", data.get("registryId") or "", bad_request("Registry not found"),
+                         bad_request("You are not allowed to test this registry"))
     return tested_login(api, data.get("serverId"), registry)
 
 
