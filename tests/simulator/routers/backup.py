@@ -289,7 +289,7 @@ def backup_log(api, ok, rclone_error):
     if not ok and api.fail_deploys:
         lines.append(f"[{date}] \u274c Error: Container not found")
     else:
-        container = "".join(secrets.choice(string.hexdigits[:16]) for _ in range(12))
+        container = "".join(secrets.choice(string.hexdigits[:16]) for _position in range(12))
         lines += [f"[{date}] Container Up: {container}", f"[{date}] Starting backup and upload to S3..."]
         if ok:
             lines += [f"[{date}] \u2705 Backup uploaded to S3 successfully", "Backup done \u2705"]
@@ -359,7 +359,7 @@ def manual_backup_web_server(api, ctx, data):
     if api.fail_deploys:
         raise server_error("Dokploy postgres container not found")
     if not ok:
-        temp = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(6))
+        temp = "".join(secrets.choice(string.ascii_letters + string.digits) for _position in range(6))
         upload = (f'rclone copyto {" ".join(s3_flags(destination))} "/tmp/dokploy-backup-{temp}/{file_name}" '
                   f'":s3:{destination["bucket"]}/{folder}{file_name}"')
         raise command_failure(upload, rclone_stderr(api, destination, "copy"), code="INTERNAL_SERVER_ERROR")

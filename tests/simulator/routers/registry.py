@@ -76,7 +76,7 @@ def docker_login(url, username, password, texts):
         return docker_output([(scheme, host_of(url), f"login attempt to {scheme}://{host_of(url)}/v2/ "
                                                      f"failed with status: {UNAUTHORIZED_STATUS}")
                               for scheme in endpoint_schemes(url)])
-    host, _, port = url.partition(":")
+    host, _colon, port = url.partition(":")
     if not (LOOPBACK_HOST.match(host) and port):
         return None
     attempts = []
