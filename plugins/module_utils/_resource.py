@@ -32,6 +32,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._tree import (
     SERVICE_KINDS,
     Tree,
     delete_request,
+    pick,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._validate import PLACEMENT_OPTIONS, check_names
 
@@ -173,6 +174,10 @@ class Resource:
     fields = ()
     # Options a create cannot do without (optional for an existing object): checked before any write.
     required_to_create = ()
+    # Objects of the organization itself (ssh keys, certificates, registries...): the procedure that lists
+    # them all, and the key of their name in that list (see find_listed).
+    list_procedure = None
+    name_field = "name"
 
     def __init__(self, dokploy):
         self.dokploy = dokploy
@@ -405,6 +410,16 @@ class Resource:
         except DokployError as exc:
             return exc.status == 404
         return False
+
+    def find_listed(self, ref, option="name"):
+        """An object of the organization (not of a project) by id or name, as ``read_procedure`` answers it.
+
+        Names are not unique in Dokploy: several objects with the name ``ref`` is an error listing their
+        ids (``pick``), never a guess. None when there is none.
+        """
+        listed = self.client.query_list(self.list_procedure)
+        found = pick(listed, ref, self.id_field, self.kind, option, name_field=self.name_field)
+        return self.read(found[self.id_field]) if found else None
 
     def missing_parent(self, what, error):
         """A parent that does not exist: ``error`` (naming the option), except in check mode.

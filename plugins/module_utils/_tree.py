@@ -59,7 +59,11 @@ def removal_task(what, object_id):
     return "remove %s %s" % (what, object_id)
 
 
-def pick(candidates, ref, id_field, what, option):
+def plural(word):
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def pick(candidates, ref, id_field, what, option, name_field="name"):
     """The one candidate whose id or name is ``ref``; None when there is none.
 
     An id wins over a name. Several candidates with that name is an error
@@ -70,14 +74,14 @@ def pick(candidates, ref, id_field, what, option):
     for candidate in candidates:
         if candidate.get(id_field) == ref:
             return candidate
-    named = [c for c in candidates if c.get("name") == ref]
+    named = [c for c in candidates if c.get(name_field) == ref]
     if len(named) > 1:
         ids = ", ".join("%s%s" % (c.get(id_field), " created %s" % c["createdAt"] if c.get("createdAt") else "")
                         for c in named)
         raise DokployError(
-            "option %s: %d %ss are named %r (ids: %s); give the id instead of the name, or keep one and remove the "
+            "option %s: %d %s are named %r (ids: %s); give the id instead of the name, or keep one and remove the "
             "others by id, e.g. %s"
-            % (option, len(named), what, ref, ids, removal_task(what, named[-1].get(id_field))))
+            % (option, len(named), plural(what), ref, ids, removal_task(what, named[-1].get(id_field))))
     return named[0] if named else None
 
 

@@ -227,3 +227,58 @@ def test_a_lost_create_that_did_not_land_is_sent_again():
     result = Created(FakeDokploy(client)).run()
     assert client.writes == ["application.create", "application.create", "application.update"]
     assert result["id"] == "app-2"
+
+
+class _Listed(object):
+    """A client answering one list procedure and one read procedure."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.calls = []
+
+    def query_list(self, procedure, **params):
+        self.calls.append(procedure)
+        return list(self.rows)
+
+    def query_object(self, procedure, **params):
+        self.calls.append(procedure)
+        return dict(next(r for r in self.rows if r["registryId"] == params["registryId"]), full=True)
+
+
+def _listed_resource(rows):
+    from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
+
+    class Registry(Resource):
+        kind = "registry"
+        id_field = "registryId"
+        list_procedure = "registry.all"
+        read_procedure = "registry.one"
+        name_field = "registryName"
+
+        def __init__(self, client):  # no module needed to look things up
+            self.client = client
+
+        def read(self, object_id):
+            return self.client.query_object(self.read_procedure, registryId=object_id)
+
+    return Registry(_Listed(rows))
+
+
+def test_find_listed_takes_an_id_or_the_one_name_and_reads_it_in_full():
+    rows = [{"registryId": "r1", "registryName": "hub", "createdAt": "t1"},
+            {"registryId": "r2", "registryName": "ghcr", "createdAt": "t2"}]
+    resource = _listed_resource(rows)
+    assert resource.find_listed("ghcr") == dict(rows[1], full=True)
+    assert resource.find_listed("r1") == dict(rows[0], full=True)
+    assert resource.find_listed("quay") is None
+    assert resource.client.calls == ["registry.all", "registry.one", "registry.all", "registry.one", "registry.all"]
+
+
+def test_find_listed_refuses_a_name_several_objects_share():
+    from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+
+    rows = [{"registryId": "r1", "registryName": "hub", "createdAt": "t1"},
+            {"registryId": "r2", "registryName": "hub", "createdAt": "t2"}]
+    with pytest.raises(DokployError) as failure:
+        _listed_resource(rows).find_listed("hub", option="registry")
+    assert str(failure.value).startswith("option registry: 2 registries are named 'hub' (ids: r1 created t1, r2 created t2)")
