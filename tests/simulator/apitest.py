@@ -86,3 +86,9 @@ def project_names(base_url, key=KEY):
 def recorded_response(scenario, label):
     steps = json.loads((TRANSCRIPTS / f"{scenario}.json").read_text())["steps"]
     return next(step for step in steps if step["label"] == label)
+
+
+def default_env(project):
+    """The default environment of a project as project.one/project.all answer it (never by position:
+    Dokploy lists environments in row order)."""
+    return next(env for env in project["environments"] if env["isDefault"])

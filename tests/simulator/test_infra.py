@@ -9,7 +9,7 @@ a server without a key), services placed on a server, and what goes with what on
 import pytest
 
 from tests.simulator.apitest import (
-    KEY, SECOND_KEY, call, new_application, new_project, ok, recorded_response)
+    KEY, SECOND_KEY, call, default_env, new_application, new_project, ok, recorded_response)
 from tests.simulator.harness import Simulator
 
 FAIL = ("--fail-deploys",)
@@ -247,9 +247,9 @@ def test_services_on_a_server_show_it_and_stay_there(sim):
     listed = {a["name"]: a["server"] for a in ok(base, "environment.one",
                                                  query={"environmentId": env["environmentId"]})["applications"]}
     assert listed == {"app": {"name": "host", "serverId": server["serverId"]}, "local": None}
-    tree = ok(base, "project.one", query={"projectId": project["projectId"]})["environments"][0]["applications"]
+    tree = default_env(ok(base, "project.one", query={"projectId": project["projectId"]}))["applications"]
     assert {a["name"]: a["server"] for a in tree} == {"app": {"name": "host"}, "local": None}
-    assert "server" not in ok(base, "project.all")[0]["environments"][0]["applications"][0]
+    assert "server" not in default_env(ok(base, "project.all")[0])["applications"][0]
 
     # serverId is no update input: alone it leaves nothing to set, with others it is dropped.
     response = call(base, "application.update", body={"applicationId": app["applicationId"], "serverId": None})

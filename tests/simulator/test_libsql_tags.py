@@ -9,7 +9,7 @@ replacing the set (and changing nothing when a tag is unknown), idempotent unlin
 
 import pytest
 
-from tests.simulator.apitest import KEY, SECOND_KEY, call, new_project, ok
+from tests.simulator.apitest import KEY, SECOND_KEY, call, default_env, new_project, ok
 from tests.simulator.harness import Simulator
 
 PASSWORD = "pw-libsql-1"
@@ -61,9 +61,9 @@ def test_libsql_create_answers_true_and_is_listed_with_its_data_mount(base_url):
         f"{libsql['appName']}-data", "/var/lib/sqld", "libsql")
     assert ok(base_url, "mounts.one", query={"mountId": mount["mountId"]})["libsql"]["appName"] == libsql["appName"]
     one = ok(base_url, "project.one", query={"projectId": project["projectId"]})
-    assert [item["libsqlId"] for item in one["environments"][0]["libsql"]] == [libsql["libsqlId"]]
+    assert [item["libsqlId"] for item in default_env(one)["libsql"]] == [libsql["libsqlId"]]
     listed = next(p for p in ok(base_url, "project.all") if p["projectId"] == project["projectId"])
-    assert listed["environments"][0]["libsql"] == [{"libsqlId": libsql["libsqlId"]}]
+    assert default_env(listed)["libsql"] == [{"libsqlId": libsql["libsqlId"]}]
 
 
 def test_libsql_create_checks_the_replica_url_and_the_environment(base_url):

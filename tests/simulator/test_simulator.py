@@ -31,7 +31,7 @@ from tests.simulator import dokploy_sim, simcore
 from tests.simulator.harness import SIMULATOR, Simulator
 
 from tests.simulator.apitest import (  # noqa: F401
-    KEY, SECOND_KEY, Response, call, new_application, new_project, ok, project_names,
+    KEY, SECOND_KEY, Response, call, default_env, new_application, new_project, ok, project_names,
     recorded_response, wait_for)
 UNAUTHORIZED = {"message": "Unauthorized"}
 
@@ -219,7 +219,7 @@ def test_state_file_survives_restart(tmp_path):
         assert one["name"] == "kept"
         assert one["description"] == "survives"
         assert [e["environmentId"] for e in one["environments"]] == [env["environmentId"]]
-        assert [a["applicationId"] for a in one["environments"][0]["applications"]] == [app["applicationId"]]
+        assert [a["applicationId"] for a in default_env(one)["applications"]] == [app["applicationId"]]
         loaded = ok(base, "application.one", query={"applicationId": app["applicationId"]})
         assert loaded["appName"] == app["appName"]
         assert loaded["applicationStatus"] == "done"
@@ -577,7 +577,7 @@ def test_names_are_not_unique_and_app_names_get_a_suffix():
         generated = new_application(base, env["environmentId"], name="web")
         assert re.fullmatch(r"app-[a-z0-9-]+-[a-z1-9]{6}", generated["appName"]), generated["appName"]
         one = ok(base, "project.one", query={"projectId": first["projectId"]})
-        assert sorted(a["name"] for a in one["environments"][0]["applications"]) == ["web", "web", "web"]
+        assert sorted(a["name"] for a in default_env(one)["applications"]) == ["web", "web", "web"]
         compose = ok(base, "compose.create",
                      body={"name": "stack", "environmentId": env["environmentId"], "appName": "stack"})
         assert re.fullmatch(r"stack-[a-z1-9]{6}", compose["appName"]), compose["appName"]
