@@ -191,6 +191,7 @@ class Resource:
         self.extra = {}
         # What this run created, newest last, as (label, delete procedure, body): undone when a later step fails.
         self.made = []
+        self.listed = None  # the row find_listed() picked
 
     # -- what subclasses declare ---------------------------------------------
 
@@ -415,11 +416,12 @@ class Resource:
         """An object of the organization (not of a project) by id or name, as ``read_procedure`` answers it.
 
         Names are not unique in Dokploy: several objects with the name ``ref`` is an error listing their
-        ids (``pick``), never a guess. None when there is none.
+        ids (``pick``), never a guess. None when there is none. The listed row stays in ``self.listed``
+        (some lists embed what ``read_procedure`` leaves out).
         """
         listed = self.client.query_list(self.list_procedure)
-        found = pick(listed, ref, self.id_field, self.kind, option, name_field=self.name_field)
-        return self.read(found[self.id_field]) if found else None
+        self.listed = pick(listed, ref, self.id_field, self.kind, option, name_field=self.name_field)
+        return self.read(self.listed[self.id_field]) if self.listed else None
 
     def missing_parent(self, what, error):
         """A parent that does not exist: ``error`` (naming the option), except in check mode.

@@ -232,7 +232,6 @@ class Certificate(Resource):
 
     def __init__(self, dokploy):
         super(Certificate, self).__init__(dokploy)
-        self.listed = None
         self.parsed = None
 
     def validate(self):
@@ -278,9 +277,7 @@ class Certificate(Resource):
             self.dokploy.warn("certificate %s is not valid before %s" % (subject, not_before.isoformat()))
 
     def find(self):
-        listed = self.client.query_list(self.list_procedure)
-        self.listed = pick(listed, self.params["name"], self.id_field, self.kind, "name")
-        return self.read(self.listed[self.id_field]) if self.listed else None
+        return self.find_listed(self.params["name"])
 
     def desired(self):
         values = super(Certificate, self).desired()
