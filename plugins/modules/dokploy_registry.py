@@ -208,7 +208,7 @@ class Registry(Resource):
             if not self.login_error(exc):
                 raise
             raise DokployError("registry %r was not created: Dokploy stores a registry only when its docker login "
-                               "succeeds, and the login failed: %s" % (self.params["name"], exc.message),
+                               "succeeds, and the login failed: %s" % (self.params["name"], self.docker_said(exc)),
                                status=exc.status, code=exc.code, procedure=exc.procedure)
 
     def update(self, current, changes):
@@ -220,10 +220,16 @@ class Registry(Resource):
             failure = LoginFailed("registry %r (%s) WAS changed (%s): Dokploy stored the change, then its docker "
                                   "login with the stored values failed; correct the options and run the task again. "
                                   "Docker said: %s" % (current.get("registryName"), current[self.id_field],
-                                                       ", ".join(sorted(self.after)), exc.message),
+                                                       ", ".join(sorted(self.after)), self.docker_said(exc)),
                                   status=exc.status, code=exc.code, procedure=exc.procedure)
             failure.registry_id = current[self.id_field]
             raise failure
+
+    @staticmethod
+    def docker_said(exc):
+        if "***" in exc.message:
+            return exc.message + " (Dokploy wrote *** in place of the password in this text)"
+        return exc.message
 
     @staticmethod
     def login_error(exc):

@@ -177,3 +177,79 @@ def test_bad_input_refused_before_any_request(run_module, bad, option):
         assert run.failed and run.writes == [] and run.reads == [], run
         assert run.result["msg"].startswith("option %s:" % option), run
         assert_no_secret(run, [PASSWORD])
+
+
+# -- dokploy_app: registry -----------------------------------------------------------------------------------------
+
+
+def make_registry(sim, name=None):
+    body = {"registryName": name or unique("reg"), "username": "bot", "password": PASSWORD, "registryUrl": "ghcr.io",
+            "registryType": "cloud", "imagePrefix": None}
+    return DokployClient(sim.base_url, API_KEY).mutate("registry.create", body)
+
+
+def test_app_uses_a_registry_by_name_or_id(sim, run_module):
+    first, second = make_registry(sim), make_registry(sim)
+    args = {"project": unique("regproj"), "create_project": True, "name": "web", "docker_image": "ghcr.io/acme/web:1",
+            "registry": first["registryName"]}
+    dry = run_module("dokploy_app", args, check=True)
+    assert dry.changed is True and dry.writes == [], dry
+    created = run_module("dokploy_app", args)
+    assert created.changed is True and "application.update" in created.writes, created
+    assert created.result["app"]["registryId"] == first["registryId"]
+    again = run_module("dokploy_app", args)
+    assert again.changed is False and again.writes == [] and len(again.reads) <= MAX_READS_PER_TASK, again
+
+    switched = run_module("dokploy_app", dict(args, registry=second["registryId"]))
+    assert switched.changed is True and switched.writes == ["application.update"], switched
+    assert switched.result["diff"] == {"before": {"registry": first["registryId"]},
+                                       "after": {"registry": second["registryId"]}}, switched
+    assert switched.result["app"]["registryId"] == second["registryId"]
+    for run in (dry, created, again, switched):
+        assert_no_secret(run, [PASSWORD])
+
+
+def test_app_registry_missing(sim, run_module):
+    project = unique("regproj")
+    base = {"project": project, "create_project": True, "name": "web", "docker_image": "nginx:1.27"}
+    assert not run_module("dokploy_app", base).failed
+    name = unique("nope")
+    missing = run_module("dokploy_app", dict(base, registry=name))
+    assert missing.failed and missing.writes == [], missing
+    assert missing.result["msg"] == "option registry: no registry is named %r or has that id" % name, missing
+    # In check mode, an earlier task of the play would create it (a check-mode dokploy_registry creates nothing).
+    dry = run_module("dokploy_app", dict(base, registry=name), check=True)
+    assert not dry.failed and dry.changed is True and dry.writes == [], dry
+    assert "registry %r does not exist yet" % name in dry.result["missing_parent"], dry
+    # ... also when the project does not exist yet either.
+    fresh = run_module("dokploy_app", dict(base, project=unique("regproj"), registry=name), check=True)
+    assert not fresh.failed and fresh.changed is True and fresh.writes == [], fresh
+
+
+def test_app_registry_duplicate_names_fail_closed(sim, run_module):
+    name = unique("dup")
+    make_registry(sim, name)
+    make_registry(sim, name)
+    run = run_module("dokploy_app", {"project": unique("regproj"), "create_project": True, "name": "web",
+                                     "registry": name})
+    assert run.failed and run.writes == [], run
+    assert "option registry: 2 registries are named %r" % name in run.result["msg"], run
+
+
+APP_BAD = [
+    ({"registry": "ghcr", "registry_url": "ghcr.io"}, "registry"),
+    ({"registry": "ghcr", "registry_username": "bot"}, "registry"),
+    ({"registry": "ghcr", "registry_password": PASSWORD}, "registry"),
+    ({"registry": ""}, "registry"),
+    ({"registry": "  "}, "registry"),
+]
+
+
+@pytest.mark.parametrize("bad,option", APP_BAD, ids=["-".join(sorted(b)) + "-%d" % i for i, (b, _o) in enumerate(APP_BAD)])
+def test_app_registry_bad_input(run_module, bad, option):
+    args = dict({"project": unique("regproj"), "create_project": True, "name": "web", "docker_image": "nginx:1.27"},
+                **bad)
+    run = run_module("dokploy_app", args)
+    assert run.failed and run.writes == [] and run.reads == [], run
+    assert option in run.result["msg"], run
+    assert_no_secret(run, [PASSWORD])
