@@ -253,3 +253,29 @@ def test_app_registry_bad_input(run_module, bad, option):
     assert run.failed and run.writes == [] and run.reads == [], run
     assert option in run.result["msg"], run
     assert_no_secret(run, [PASSWORD])
+
+
+def test_check_mode_play_registry_then_app(sim, run_playbook, tmp_path):
+    registry, project = unique("reg"), unique("regproj")
+    playbook = tmp_path / "registry-app.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - community.dokploy.dokploy_registry:
+        name: %s
+        url: ghcr.io
+        username: bot
+        password: "%s"
+    - community.dokploy.dokploy_app:
+        project: %s
+        create_project: true
+        name: web
+        docker_image: ghcr.io/acme/web:1
+        registry: %s
+""" % (registry, PASSWORD, project, registry))
+    sim.reset_log()
+    run = run_playbook(str(playbook), "--check", "--diff", env={"DOKPLOY_URL": sim.base_url, "DOKPLOY_API_KEY": API_KEY})
+    assert run.rc == 0 and run.recap["localhost"]["changed"] == 2, run
+    assert [r for r in sim.requests() if r["method"] == "POST"] == [], run
+    assert PASSWORD not in run.output
