@@ -58,6 +58,15 @@ options:
     description:
       - Password for the registry of a private O(docker_image). Never printed.
     type: str
+  registry:
+    description:
+      - Name or id of a registry of the organization (see M(community.dokploy.dokploy_registry)) where Dokploy
+        pushes the image it builds from O(git_url), and pulls it from when it deploys (Dokploy's C(registryId)).
+      - Dokploy does not use it for a O(docker_image) (it pulls those with O(registry_url), O(registry_username)
+        and O(registry_password)), so the two options together are refused.
+      - A registry that does not exist is an error; in check mode, it is taken as one an earlier task of the play
+        would create, and the task reports a change.
+    type: str
   git_url:
     description:
       - URL of a Git repository to build. Makes the application's source that repository. Requires O(git_branch).
@@ -158,6 +167,11 @@ created_environment:
   description: Name of the environment created on the way (O(create_project=true)).
   returned: when an environment was created
   type: str
+missing_parent:
+  description: In check mode, what does not exist yet (the project, environment or O(registry)) and an earlier
+    task of the play would create.
+  returned: in check mode, when something the application needs does not exist
+  type: str
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
@@ -167,8 +181,10 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
     Resource,
     limits_argument_spec,
 )
+from ansible_collections.community.dokploy.plugins.module_utils._tree import pick
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_branch,
+    check_name,
     check_no_space,
     check_range,
 )
@@ -207,6 +223,7 @@ class App(Resource):
         Field("dockerfile", "dockerfile", writer="build", on_create=False),
         Field("docker_context_path", "dockerContextPath", writer="build", on_create=False),
         Field("docker_build_stage", "dockerBuildStage", writer="build", on_create=False),
+        Field("registry", "registryId", on_create=False),
         Field("command", "command", on_create=False),
         Field("replicas", "replicas", on_create=False),
         Field("auto_deploy", "autoDeploy", on_create=False),
@@ -220,15 +237,40 @@ class App(Resource):
         check_no_space(params["docker_image"], "docker_image", "an image reference")
         check_no_space(params["git_url"], "git_url", "a Git URL")
         check_branch(params["git_branch"], "git_branch")
+        check_name(params["registry"], "registry")
         self.desired()  # converts sizes and CPUs, failing on the option at fault
 
     def find(self):
+        self.registry = self.find_registry()
         create = self.params["create_project"] and self.params["state"] == "present"
         self.env = self.environment(create_missing=create)
         if self.env is None:
             return None
         listed = self.tree.service(self.env, "application", self.params["name"], option="name")
         return self.read(listed["applicationId"]) if listed else None
+
+    def find_registry(self):
+        """The registry the option ``registry`` names (by id or name, failing closed on shared names), or None."""
+        ref = self.params["registry"]
+        if ref is None or self.params["state"] == "absent":
+            return None
+        listed = self.client.query_list("registry.all")
+        found = pick(listed, ref, "registryId", "registry", "registry", name_field="registryName")
+        if found is None:
+            self.missing_parent("registry %r" % ref, "option registry: no registry is named %r or has that id" % ref)
+        return found
+
+    def desired(self):
+        values = super(App, self).desired()
+        if "registryId" in values:
+            # The option names the registry; before find (or when it does not exist yet, in check mode) its id is
+            # unknown, and nothing is compared.
+            registry = getattr(self, "registry", None)
+            if registry is None:
+                del values["registryId"]
+            else:
+                values["registryId"] = registry["registryId"]
+        return values
 
     def create_body(self, desired):
         return dict(desired, environmentId=self.env["environmentId"])
@@ -256,6 +298,7 @@ def main():
             registry_url=dict(type="str"),
             registry_username=dict(type="str"),
             registry_password=dict(type="str", no_log=True),
+            registry=dict(type="str"),
             git_url=dict(type="str"),
             git_branch=dict(type="str"),
             git_build_path=dict(type="str"),
@@ -268,7 +311,8 @@ def main():
             replicas=dict(type="int"),
             auto_deploy=dict(type="bool"),
         ),
-        mutually_exclusive=[("docker_image", "git_url")],
+        mutually_exclusive=[("docker_image", "git_url"), ("registry", "registry_url"), ("registry", "registry_username"),
+                            ("registry", "registry_password"), ("registry", "docker_image")],
         required_by={"git_url": "git_branch", "git_branch": "git_url", "git_build_path": "git_url",
                      "registry_password": "docker_image",
                      "registry_username": "docker_image", "registry_url": "docker_image"},
