@@ -26,7 +26,7 @@ description:
   - An application built from Git pushes its image to a registry, and is deployed from it, through the
     O(community.dokploy.dokploy_app#module:registry) option of M(community.dokploy.dokploy_app). An application
     that runs a ready-made O(community.dokploy.dokploy_app#module:docker_image) pulls it with its own
-    C(registry_url), C(registry_username) and C(registry_password) instead: Dokploy ignores a registry there.
+    C(registry_url), C(registry_username) and C(registry_password) instead; Dokploy ignores a registry there.
 options:
   name:
     description:
