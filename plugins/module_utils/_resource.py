@@ -160,6 +160,13 @@ class Vanished(DokployError):
     """The object a write was for no longer exists."""
 
 
+# Objects of the organization an option may name: what lists them all, their id and their name in that list.
+ORGANIZATION_LISTS = {
+    "registry": ("registry.all", "registryId", "registryName"),
+    "server": ("server.all", "serverId", "name"),
+}
+
+
 class Resource:
     """One Dokploy object a module makes present or absent. Subclasses declare, the base acts."""
 
@@ -412,8 +419,9 @@ class Resource:
             return exc.status == 404
         return False
 
-    def find_listed(self, ref, option="name"):
-        """An object of the organization (not of a project) by id or name, as ``read_procedure`` answers it.
+    def find_listed(self, ref, option="name", read=True):
+        """An object of the organization (not of a project) by id or name, as ``read_procedure`` answers it
+        (with ``read=False``: as its list shows it, when that holds all the module compares).
 
         Names are not unique in Dokploy: several objects with the name ``ref`` is an error listing their
         ids (``pick``), never a guess. None when there is none. The listed row stays in ``self.listed``
@@ -421,7 +429,21 @@ class Resource:
         """
         listed = self.client.query_list(self.list_procedure)
         self.listed = pick(listed, ref, self.id_field, self.kind, option, name_field=self.name_field)
-        return self.read(self.listed[self.id_field]) if self.listed else None
+        if not read or not self.listed:
+            return self.listed
+        return self.read(self.listed[self.id_field])
+
+    def referenced(self, what, ref, option):
+        """The organization's object (registry, server...) an option names by id or name, as its list shows it.
+
+        Shared names fail closed (``pick``). One that does not exist is an error naming the option, or in check
+        mode a missing parent that an earlier task of the play would create (then None).
+        """
+        procedure, id_field, name_field = ORGANIZATION_LISTS[what]
+        found = pick(self.client.query_list(procedure), ref, id_field, what, option, name_field=name_field)
+        if found is None:
+            self.missing_parent("%s %r" % (what, ref), "option %s: no %s is named %r or has that id" % (option, what, ref))
+        return found
 
     def missing_parent(self, what, error):
         """A parent that does not exist: ``error`` (naming the option), except in check mode.

@@ -181,7 +181,6 @@ from ansible_collections.community.dokploy.plugins.module_utils._resource import
     Resource,
     limits_argument_spec,
 )
-from ansible_collections.community.dokploy.plugins.module_utils._tree import pick
 from ansible_collections.community.dokploy.plugins.module_utils._validate import (
     check_branch,
     check_name,
@@ -254,11 +253,7 @@ class App(Resource):
         ref = self.params["registry"]
         if ref is None or self.params["state"] == "absent":
             return None
-        listed = self.client.query_list("registry.all")
-        found = pick(listed, ref, "registryId", "registry", "registry", name_field="registryName")
-        if found is None:
-            self.missing_parent("registry %r" % ref, "option registry: no registry is named %r or has that id" % ref)
-        return found
+        return self.referenced("registry", ref, "registry")
 
     def desired(self):
         values = super(App, self).desired()

@@ -146,7 +146,6 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._tree import pick
 from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name, error, read_text_file
 
 try:
@@ -290,11 +289,8 @@ class Certificate(Resource):
         server = (self.listed or {}).get("server") or {}
         if ref in (server.get("serverId"), server.get("name")):
             return server["serverId"]
-        found = pick(self.client.query_list("server.all"), ref, "serverId", "server", "server")
-        if found is None:
-            self.missing_parent("server %r" % ref, "option server: no server is named %r or has that id" % ref)
-            return ref
-        return found["serverId"]
+        found = self.referenced("server", ref, "server")
+        return found["serverId"] if found else ref
 
     def changes(self, current, desired):
         """PEM compared without whitespace and line endings; a certificate without autoRenew has it off."""

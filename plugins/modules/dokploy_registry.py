@@ -127,7 +127,6 @@ import re
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._tree import pick
 from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name, error
 
 # Dokploy's registryUrl rule: hostname[:port], or "" for Docker Hub.
@@ -188,9 +187,8 @@ class Registry(Resource):
 
     def find(self):
         # registry.one omits the password, which update_password=always compares: registry.all lists every
-        # registry with it (the client learns them all as secrets). Like find_listed, fails closed on shared names.
-        listed = self.client.query_list(self.list_procedure)
-        return pick(listed, self.params["name"], self.id_field, self.kind, "name", name_field=self.name_field)
+        # registry with it (the client learns them all as secrets), so the listed row is the current one.
+        return self.find_listed(self.params["name"], read=False)
 
     def compare_secret(self, field, current):
         # Only registry.all holds the password (find reads it there); registry.one, read after a create, omits it.
