@@ -48,22 +48,8 @@ options:
       - Wait until the new deployment ends. Only for V(deploy) and V(redeploy) of applications and compose stacks.
     type: bool
     default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the new deployment to end.
-    type: int
-    default: 600
-  poll_interval:
-    description:
-      - Seconds between two looks at the deployment list while waiting.
-    type: float
-    default: 3
-  log_lines:
-    description:
-      - How many of the last log lines to return when the deployment fails, at most V(10000).
-    type: int
-    default: 50
 extends_documentation_fragment:
+  - community.dokploy.deployment
   - community.dokploy.placement
   - community.dokploy.placement.SERVICE
   - community.dokploy.connection
@@ -169,20 +155,16 @@ progress:
   elements: str
 """
 
-import time
-
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
+from ansible_collections.community.dokploy.plugins.module_utils._deployments import (
+    Deployments,
+    check_wait_options,
+    wait_argument_spec,
+)
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Resource
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS
-from ansible_collections.community.dokploy.plugins.module_utils._validate import (
-    check_positive,
-    check_range,
-)
 
-TERMINAL = ("done", "error", "cancelled")
-# How often a trigger whose answer was lost is sent again after no deployment showed up.
-TRIGGER_ATTEMPTS = 3
 # Service kind -> the procedure listing its deployments and its id parameter.
 DEPLOYMENT_LISTS = {"application": ("deployment.all", "applicationId"),
                     "compose": ("deployment.allByCompose", "composeId")}
@@ -201,10 +183,7 @@ class Deploy(Resource):
         if params["action"] not in allowed:
             raise DokployError("option action: a %s cannot %s; choose one of %s"
                                % (self.kind, params["action"], ", ".join(allowed)))
-        for option in ("wait_timeout", "poll_interval", "log_lines"):
-            check_positive(params[option], option)
-        # Dokploy reads at most 10000 lines of a deployment's log.
-        check_range(params["log_lines"], "log_lines", maximum=10000)
+        check_wait_options(params)
         self.id_field = SERVICE_KINDS[self.kind][1]
 
     def find(self):
@@ -215,131 +194,45 @@ class Deploy(Resource):
         service = self.find()
         action = self.params["action"]
         option = "app" if self.params["app"] else "compose" if self.params["compose"] else "database"
-        self.label = "%s %s" % (self.kind, service.get("name") if service else self.params[option])
+        label = "%s %s" % (self.kind, service.get("name") if service else self.params[option])
         result = dict(changed=True, deployment={}, elapsed=0, progress=[], status=None,
-                      msg="%s %s" % ("would " + action if self.check_mode else action, self.label))
+                      msg="%s %s" % ("would " + action if self.check_mode else action, label))
         result.update(self.extra)
         if self.check_mode:
             return result
-        service_id = self.service_id = service[self.id_field]
+        service_id = service[self.id_field]
         body = {self.id_field: service_id}
-        follow = action in ("deploy", "redeploy") and self.kind in DEPLOYMENT_LISTS
-        known = set()
-        if follow:
+        procedure = "%s.%s" % (self.kind, action)
+        if action in ("deploy", "redeploy") and self.kind in DEPLOYMENT_LISTS:
             for option in ("title", "description"):
                 if self.params[option] is not None:
                     body[option] = self.params[option]
-            known = set(d["deploymentId"] for d in self.deployments(service_id))
-        try:
-            self.trigger("%s.%s" % (self.kind, action), body, follow and self.params["wait"], known)
-        except DokployError as exc:
-            if follow or exc.status != 500:
-                raise
-            # A database (or start/reload) fails inside the call: v0.30.2 with Docker's error, v0.30.5 and
-            # later also when the service does not converge within 45 s. Say which service and its status.
-            status = self.read(service_id).get(SERVICE_KINDS[self.kind][2])
-            raise DokployError("%s failed to %s (status %s): %s" % (self.label, action, status, exc.message),
-                               status=exc.status, code=exc.code, procedure=exc.procedure)
-        if follow and self.params["wait"]:
-            result.update(self.follow(service_id, known))
+            list_procedure, parameter = DEPLOYMENT_LISTS[self.kind]
+            # The log may echo the service's env values: read it first, so they are removed from the log.
+            deployments = Deployments(self.client, list_procedure, {parameter: service_id}, label, self.params,
+                                      before_log=lambda: self.read(service_id))
+            known = deployments.ids()
+            if self.params["wait"]:
+                deployments.trigger(lambda: self.write(procedure, body), known)
+                result.update(deployments.follow(known))
+            else:
+                self.write(procedure, body)  # a lost answer: an error saying the trigger may have been applied
+        else:
+            try:
+                self.write(procedure, body)
+            except DokployError as exc:
+                if exc.status != 500:
+                    raise
+                # A database (or start/reload) fails inside the call: v0.30.2 with Docker's error, v0.30.5 and
+                # later also when the service does not converge within 45 s. Say which service and its status.
+                status = self.read(service_id).get(SERVICE_KINDS[self.kind][2])
+                raise DokployError("%s failed to %s (status %s): %s" % (label, action, status, exc.message),
+                                   status=exc.status, code=exc.code, procedure=exc.procedure)
         result["status"] = self.read(service_id).get(SERVICE_KINDS[self.kind][2])
         return result
 
-    def trigger(self, procedure, body, can_check, known):
-        """Send the trigger once in effect: when its answer is lost, resend only if no new deployment shows up.
-
-        Without a deployment list to look at (databases, start/stop, wait: false) a lost answer is an error
-        saying the trigger may have been applied.
-        """
-        attempt = 0
-        while True:
-            try:
-                return self.write(procedure, body)
-            except WriteOutcomeUnknown:
-                if not can_check:
-                    raise
-                if self.landed(self.service_id, known):
-                    return None  # it landed: the deployment it queued is followed
-                attempt += 1
-                if attempt == TRIGGER_ATTEMPTS:
-                    raise
-
-    def landed(self, service_id, known, wait=10):
-        """Whether a deployment this run may have queued shows up within ``wait`` seconds."""
-        deadline = time.time() + wait
-        while True:
-            try:
-                if any(d["deploymentId"] not in known for d in self.deployments(service_id)):
-                    return True
-            except DokployError:
-                pass
-            if time.time() >= deadline:
-                return False
-            time.sleep(min(1.0, self.params["poll_interval"]))
-
     def read(self, object_id):
         return self.client.query("%s.one" % self.kind, **{self.id_field: object_id})
-
-    def deployments(self, service_id):
-        procedure, parameter = DEPLOYMENT_LISTS[self.kind]
-        return self.client.query(procedure, **{parameter: service_id}) or []
-
-    def follow(self, service_id, known):
-        """Poll until the deployment that was not there before ends; fail on error or timeout."""
-        started = time.time()
-        progress, seen = [], None
-        deadline = started + self.params["wait_timeout"]
-        while True:
-            new = [d for d in self.deployments(service_id) if d["deploymentId"] not in known]
-            # The newest first, as Dokploy lists them; take the oldest new one, which this run queued.
-            deployment = new[-1] if new else None
-            status = deployment["status"] if deployment else "queued"
-            elapsed = int(time.time() - started)
-            if status != seen:
-                progress.append("%ds %s" % (elapsed, status))
-                seen = status
-            if status in TERMINAL:
-                break
-            if time.time() >= deadline:
-                self.fail_deployment(deployment, status, elapsed, progress, timed_out=True)
-            time.sleep(max(0.0, min(self.params["poll_interval"], deadline - time.time())))
-        if status != "done":
-            self.fail_deployment(deployment, status, elapsed, progress)
-        return dict(deployment=describe(deployment), elapsed=elapsed, progress=progress)
-
-    def fail_deployment(self, deployment, status, elapsed, progress, timed_out=False):
-        info = describe(deployment) if deployment else {}
-        if deployment:
-            info["log_tail"] = self.log_tail(deployment["deploymentId"])
-        if timed_out:
-            what = ("deployment %s of %s is still %s" % (info["id"], self.label, status) if deployment
-                    else "no new deployment of %s started" % self.label)
-            message = "%s after %ds (wait_timeout)" % (what, elapsed)
-        else:
-            message = "deployment %s of %s ended in %s after %ds" % (info["id"], self.label, status, elapsed)
-        if info.get("log_tail"):
-            message += "; last log lines: " + " | ".join(info["log_tail"][-5:])
-        self.dokploy.module.fail_json(msg=message, deployment=info, elapsed=elapsed, progress=progress,
-                                      changed=True)  # redacted there, like every message
-
-    def log_tail(self, deployment_id):
-        # Read first, so that the client knows the service's env values: a build log may echo them, and
-        # every message leaving the module is redacted of every secret the client has seen.
-        self.read(self.service_id)
-        try:
-            text = self.client.query("deployment.readLogs", deploymentId=deployment_id,
-                                     tail=self.params["log_lines"]) or ""
-        except DokployError as exc:
-            return ["(the log could not be read: %s)" % exc]
-        return self.client.redact(str(text)).splitlines()[-self.params["log_lines"]:]
-
-
-def describe(deployment):
-    if not deployment:
-        return {}
-    return {"id": deployment.get("deploymentId"), "status": deployment.get("status"),
-            "title": deployment.get("title"), "started_at": deployment.get("startedAt"),
-            "finished_at": deployment.get("finishedAt")}
 
 
 def main():
@@ -355,9 +248,7 @@ def main():
             title=dict(type="str"),
             description=dict(type="str"),
             wait=dict(type="bool", default=True),
-            wait_timeout=dict(type="int", default=600),
-            poll_interval=dict(type="float", default=3),
-            log_lines=dict(type="int", default=50),
+            **wait_argument_spec()
         ),
         required_one_of=[("app", "compose", "database")],
         mutually_exclusive=[("app", "compose", "database")],
