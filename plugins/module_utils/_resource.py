@@ -164,6 +164,7 @@ class Vanished(DokployError):
 ORGANIZATION_LISTS = {
     "registry": ("registry.all", "registryId", "registryName"),
     "server": ("server.all", "serverId", "name"),
+    "SSH key": ("sshKey.all", "sshKeyId", "name"),
 }
 
 
@@ -199,6 +200,7 @@ class Resource:
         # What this run created, newest last, as (label, delete procedure, body): undone when a later step fails.
         self.made = []
         self.listed = None  # the row find_listed() picked
+        self.lists = {}  # ORGANIZATION_LISTS procedure -> its answer, read once per run
 
     # -- what subclasses declare ---------------------------------------------
 
@@ -440,10 +442,17 @@ class Resource:
         mode a missing parent that an earlier task of the play would create (then None).
         """
         procedure, id_field, name_field = ORGANIZATION_LISTS[what]
-        found = pick(self.client.query_list(procedure), ref, id_field, what, option, name_field=name_field)
+        found = pick(self.organization_list(what), ref, id_field, what, option, name_field=name_field)
         if found is None:
             self.missing_parent("%s %r" % (what, ref), "option %s: no %s is named %r or has that id" % (option, what, ref))
         return found
+
+    def organization_list(self, what):
+        """Every object of the organization of a kind of ORGANIZATION_LISTS, read once per run."""
+        procedure = ORGANIZATION_LISTS[what][0]
+        if procedure not in self.lists:
+            self.lists[procedure] = self.client.query_list(procedure)
+        return self.lists[procedure]
 
     def missing_parent(self, what, error):
         """A parent that does not exist: ``error`` (naming the option), except in check mode.
@@ -510,7 +519,11 @@ class Resource:
         Dokploy refuses to remove an environment that holds services, and removing a project only drops
         database rows, leaving containers and routes behind; its own service deletes clean those up.
         """
-        services = [s for environment in environments for s in self.tree.all_services(environment)]
+        self.remove_these_services([s for environment in environments for s in self.tree.all_services(environment)],
+                                   what)
+
+    def remove_these_services(self, services, what):
+        """Each of ``services`` ((kind, id, name), held by ``what``) through its own delete, or an error without force."""
         if not services:
             return
         if not self.params.get("force"):
