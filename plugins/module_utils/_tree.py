@@ -47,6 +47,10 @@ REMOVAL = {
                    "state: absent}",
     "compose": "community.dokploy.dokploy_compose: {project: <project>, environment: <environment>, name: %s, "
                "state: absent}",
+    "server": "community.dokploy.dokploy_server: {name: %s, state: absent}",
+    "SSH key": "community.dokploy.dokploy_ssh_key: {name: %s, state: absent}",
+    "registry": "community.dokploy.dokploy_registry: {name: %s, state: absent}",
+    "certificate": "community.dokploy.dokploy_certificate: {name: %s, state: absent}",
 }
 
 

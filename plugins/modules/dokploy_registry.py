@@ -62,7 +62,7 @@ options:
   state:
     description:
       - V(present) creates or updates the registry, V(absent) removes it. Applications that used a removed
-        registry are left without one.
+        registry are left without one; the task warns, naming them, and returns them in RV(detached_applications).
     type: str
     choices: [present, absent]
     default: present
@@ -115,6 +115,13 @@ registry:
   type: dict
   sample: {registryId: MAqT3lcQxsSKsX9k3A23d, registryName: ghcr, registryUrl: ghcr.io, username: acme-bot,
            password: "********", imagePrefix: acme, registryType: cloud}
+detached_applications:
+  description: With O(state=absent), the applications that used the removed registry (and are left without one); a
+    warning names them too.
+  returned: when a removed registry was used
+  type: list
+  elements: str
+  sample: ["web (project acme, environment production)"]
 id:
   description: The registry's id; null when it does not exist (yet).
   returned: always
@@ -225,6 +232,28 @@ class Registry(Resource):
                                   status=exc.status, code=exc.code, procedure=exc.procedure)
             failure.registry_id = current[self.id_field]
             raise failure
+
+    def check_absent(self, current):
+        users = self.applications_using(current[self.id_field])
+        if users:
+            self.extra["detached_applications"] = users
+            self.dokploy.warn("registry %r %s used by applications %s, which are left without it (their next build "
+                              "or deploy from a registry fails until they get another one)"
+                              % (current.get("registryName"), "would be removed while" if self.check_mode else
+                                 "was removed while", ", ".join(users)))
+
+    def applications_using(self, registry_id):
+        """The applications that push to, deploy from or roll back with the registry: project.all does not say,
+        so each application is read (only when a registry is about to be removed)."""
+        users = []
+        for project in self.tree.projects():
+            for environment in project.get("environments") or []:
+                for listed in environment.get("applications") or []:
+                    app = self.client.query_object("application.one", applicationId=listed["applicationId"])
+                    if registry_id in (app.get("registryId"), app.get("buildRegistryId"), app.get("rollbackRegistryId")):
+                        users.append("%s (project %s, environment %s)" % (app.get("name"), project.get("name"),
+                                                                          environment.get("name")))
+        return users
 
     @staticmethod
     def docker_said(exc):

@@ -281,3 +281,21 @@ def test_check_mode_play_registry_then_app(sim, run_playbook, tmp_path):
     assert run.rc == 0 and run.recap["localhost"]["changed"] == 2, run
     assert [r for r in sim.requests() if r["method"] == "POST"] == [], run
     assert PASSWORD not in run.output
+
+
+def test_removing_a_used_registry_warns_naming_the_applications(sim, run_module):
+    registry = make_registry(sim)
+    args = {"project": unique("regproj"), "create_project": True, "name": "web",
+            "git_url": "https://github.com/acme/web.git", "git_branch": "main", "registry": registry["registryName"]}
+    assert not run_module("dokploy_app", args).failed
+    absent = {"name": registry["registryName"], "state": "absent"}
+    dry = run_module("dokploy_registry", absent, check=True)
+    assert dry.changed is True and dry.writes == [], dry
+    assert dry.result["detached_applications"] == ["web (project %s, environment production)" % args["project"]], dry
+    assert "would be removed while used by applications web" in dry.output
+    removed = run_module("dokploy_registry", absent)
+    assert removed.changed is True and removed.writes == ["registry.remove"], removed
+    assert "was removed while used by applications web" in removed.output
+    app = run_module("dokploy_app", dict(args, registry=None))
+    assert app.result["app"]["registryId"] is None
+    assert_no_secret(removed, [PASSWORD])

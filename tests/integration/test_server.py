@@ -58,8 +58,8 @@ def test_create_defaults_diff_and_result(sim, run_module, key):
     created = run_module(MODULE, args)
     assert created.changed is True and created.writes == ["server.create"], created
     server = created.result["server"]
-    assert (server["port"], server["username"], server["serverType"], server["sshKeyId"]) == (22, "root", "deploy",
-                                                                                                key[1]), server
+    placed = (server["port"], server["username"], server["serverType"], server["sshKeyId"])
+    assert placed == (22, "root", "deploy", key[1]), server
     assert "deployments" not in server and "sshKey" not in server and "totalSum" not in server
     assert server["enableDockerCleanup"] is True  # Dokploy's default for a new server
     again = run_module(MODULE, args)
@@ -212,6 +212,8 @@ def test_shared_names_fail_closed(sim, run_module, key):
     assert refused.failed and refused.writes == [], refused
     assert "2 servers are named %r" % name in refused.result["msg"]
     assert all(server_id in refused.result["msg"] for server_id in ids)
+    assert "community.dokploy.dokploy_server: {name: %s, state: absent}" % ids[-1] in refused.result["msg"] or \
+        "community.dokploy.dokploy_server: {name: %s, state: absent}" % ids[0] in refused.result["msg"]
     by_id = run_module(MODULE, {"name": ids[0], "description": "this one"})
     assert by_id.changed is True and by_id.writes == ["server.update"], by_id
     assert stored(sim, ids[0])["name"] == name  # named by its id: not renamed
