@@ -20,7 +20,7 @@ description:
     C(plugin: community.dokploy.dokploy)."
   - A host is named by the server's name. Dokploy does not keep names unique; when several servers share a
     name, each of them is named C(<name>_<serverId>) instead, whatever order Dokploy lists them in.
-  - Every host is in the group O(group), and in C(<group>_deploy) or C(<group>_build) by its server type.
+  - Every host is in C(<group>_deploy) or C(<group>_build) by its server type, both children of the group O(group).
   - "Where the connection comes from: when the file sets O(profile), that named profile, found exactly as
     P(community.dokploy.profile#lookup) finds it; the connection options set in the file win over the
     profile's settings. Otherwise, when the file sets O(api_url) or O(api_key), those options with their
@@ -92,7 +92,8 @@ options:
     default: true
   group:
     description:
-      - The group every host is in; hosts are also in C(<group>_deploy) or C(<group>_build) by server type.
+      - The group of every host, and the prefix of its children C(<group>_deploy) and C(<group>_build), which hold
+        the hosts by server type.
     type: str
     default: dokploy
 extends_documentation_fragment:
@@ -322,11 +323,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for server in servers:
             if wanted and server.get("serverType") not in wanted:
                 continue
-            host = self.inventory.add_host(names[server["serverId"]], group=group)
+            host = self.inventory.add_host(names[server["serverId"]])
             if server.get("serverType"):
+                # In the group through its type's child group.
                 type_group = self.inventory.add_group(self._sanitize_group_name("%s_%s" % (group, server["serverType"])))
                 self.inventory.add_child(group, type_group)
                 self.inventory.add_child(type_group, host)
+            else:
+                self.inventory.add_child(group, host)
             # What Dokploy says is data, never a template (a description could hold "{{ ... }}").
             hostvars = wrap_var(self._host_vars(server, data.get("services")))
             for name, value in hostvars.items():
