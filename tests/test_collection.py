@@ -9,6 +9,7 @@ from tests.conftest import BIN, ROOT
 
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
 LOOKUPS = sorted(p.stem for p in (ROOT / "plugins" / "lookup").glob("*.py") if p.stem != "__init__")
+INVENTORIES = sorted(p.stem for p in (ROOT / "plugins" / "inventory").glob("*.py") if p.stem != "__init__")
 ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
 
 
@@ -30,7 +31,7 @@ def test_galaxy_metadata():
 
 
 @pytest.mark.parametrize("plugin_type, name", [("module", m) for m in MODULES] + [("lookup", l) for l in LOOKUPS]
-                         + [("role", r) for r in ROLES])
+                         + [("inventory", i) for i in INVENTORIES] + [("role", r) for r in ROLES])
 def test_ansible_doc_renders(plugin_type, name):
     completed = subprocess.run(
         [str(BIN / "ansible-doc"), "-t", plugin_type, "community.dokploy.%s" % name],
@@ -52,3 +53,15 @@ def test_modules_share_the_connection_fragment(name):
     assert "community.dokploy.connection" in source
     assert "DokployModule(" in source, "modules build on the shared base"
     assert "api_key=" not in source, "connection options come from the shared argument spec"
+
+
+@pytest.mark.parametrize("plugin_type, name", [("lookup", l) for l in LOOKUPS] + [("inventory", i) for i in INVENTORIES])
+def test_plugins_share_the_connection_fragment(plugin_type, name):
+    source = (ROOT / "plugins" / plugin_type / ("%s.py" % name)).read_text()
+    assert "community.dokploy.connection.PLUGINS" in source
+
+
+def test_every_plugin_is_listed_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in MODULES + LOOKUPS + INVENTORIES + ROLES:
+        assert "| `community.dokploy.%s` |" % name in readme, name

@@ -51,19 +51,22 @@ options:
     default: 30
 """
 
-    # The same options for plugins, which also read them from the environment.
+    # The same options for plugins (the profile lookup, the inventory plugin), which read them from the environment.
     PLUGINS = r"""
 options:
   api_url:
     description:
       - URL of the Dokploy server, for example V(https://dokploy.example.com).
-      - Used for the unnamed profile made of the environment variables.
+      - The lookup uses it for the unnamed profile made of the environment variables.
+      - Set in an inventory file, it wins over the profile's URL.
     type: str
     env:
       - name: DOKPLOY_URL
   api_key:
     description:
-      - API key for the unnamed profile made of the environment variables.
+      - API key of a Dokploy user.
+      - The lookup uses it for the unnamed profile made of the environment variables.
+      - Set in an inventory file (encrypt it with C(ansible-vault encrypt_string)), it wins over the profile's key.
       - Never printed.
     type: str
     env:
@@ -71,19 +74,19 @@ options:
       - name: DOKPLOY_AUTH_TOKEN
   validate_certs:
     description:
-      - Whether the unnamed profile verifies the server's TLS certificate.
+      - Whether to verify the server's TLS certificate (default V(true)).
     type: bool
     env:
       - name: DOKPLOY_VALIDATE_CERTS
   ca_path:
     description:
-      - CA bundle of the unnamed profile.
+      - Path to a PEM file of CA certificates to verify the server's certificate with.
     type: path
     env:
       - name: DOKPLOY_CA_PATH
   timeout:
     description:
-      - Timeout in seconds of the unnamed profile.
+      - Seconds to wait for each answer from the server (default V(30)).
     type: int
     env:
       - name: DOKPLOY_TIMEOUT

@@ -115,20 +115,16 @@ _raw:
   elements: dict
 """
 
-import json
-import os
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._options import (
-    CONNECTION_OPTIONS,
-    OptionAdapter,
-    normalize_settings,
-)
+from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, OptionAdapter
+from ansible_collections.community.dokploy.plugins.plugin_utils._profiles import ProfileCatalog
 
-LEGACY_PROFILE_NAME = "default"
+NOTHING_SELECTED = (
+    "no Dokploy profile selected: pass a profile name, set DOKPLOY_PROFILE or the variable "
+    "dokploy_profile, set currentProfile in the Dokploy config file, or set DOKPLOY_URL and DOKPLOY_API_KEY")
 
 
 class LookupModule(LookupBase):
@@ -138,78 +134,19 @@ class LookupModule(LookupBase):
         if len(terms) > 1:
             raise AnsibleLookupError("community.dokploy.profile takes at most one profile name, got %d" % len(terms))
         try:
-            catalog, current = self._catalog()
+            profiles = self.get_option("profiles") or {}
+            if isinstance(profiles, dict) and profiles and self._templar is not None:
+                # Before ansible-core 2.19, lookups receive variables untemplated.
+                profiles = self._templar.template(profiles)
+            catalog = ProfileCatalog(profiles, self.get_option("config_file"))
             if self.get_option("list"):
-                return [[
-                    {"name": name, "api_url": _display_url(raw), "source": source}
-                    for name, (raw, source) in catalog.items()
-                ]]
-            name = terms[0] if terms else self._active_name(current)
-            if name is None:
-                return [self._environment_profile(catalog)]
-            if name not in catalog:
-                raise DokployError("unknown Dokploy profile %r; known profiles: %s"
-                                   % (name, ", ".join(sorted(catalog)) or "none"))
-            raw, source = catalog[name]
-            return [normalize_settings(raw, "profile %r (from %s)" % (name, source))]
+                return [catalog.listing()]
+            options = OptionAdapter.from_plugin(self)
+            settings, dummy = catalog.resolve(
+                terms[0] if terms else None,
+                active=(self.get_option("profile"), self.get_option("default_profile")),
+                environment=dict((name, options.get(name)) for name in CONNECTION_OPTIONS),
+                unselected=NOTHING_SELECTED)
+            return [settings]
         except DokployError as exc:
             raise AnsibleLookupError(str(exc))
-
-    def _catalog(self):
-        """All known profiles, name -> (settings, source), variable first; and the config's current profile."""
-        catalog = {}
-        profiles = self.get_option("profiles") or {}
-        if not isinstance(profiles, dict):
-            raise DokployError("dokploy_profiles must be a mapping of profile name to connection settings")
-        if profiles and self._templar is not None:
-            # Before ansible-core 2.19, lookups receive variables untemplated.
-            profiles = self._templar.template(profiles)
-        for name, raw in profiles.items():
-            catalog[str(name)] = (raw, "variable dokploy_profiles")
-        file_profiles, current = self._config_file_profiles()
-        for name, raw in file_profiles.items():
-            catalog.setdefault(name, (raw, "config file %s" % self.get_option("config_file")))
-        return catalog, current
-
-    def _config_file_profiles(self):
-        path = self.get_option("config_file")
-        if not path or not os.path.isfile(path):
-            return {}, None
-        try:
-            with open(path) as config:
-                data = json.load(config)
-        except (IOError, OSError, ValueError) as exc:
-            raise DokployError("cannot read the Dokploy config file %s: %s" % (path, exc))
-        if not isinstance(data, dict):
-            raise DokployError("the Dokploy config file %s does not hold a JSON object" % path)
-        if "profiles" in data:
-            profiles = data.get("profiles") or {}
-            if not isinstance(profiles, dict):
-                raise DokployError("\"profiles\" in the Dokploy config file %s is not an object" % path)
-            return dict((str(k), v) for k, v in profiles.items()), data.get("currentProfile")
-        if "url" in data or "token" in data:
-            return {LEGACY_PROFILE_NAME: data}, LEGACY_PROFILE_NAME
-        return {}, None
-
-    def _active_name(self, current):
-        for name in (self.get_option("profile"), self.get_option("default_profile"), current):
-            if name:
-                return name
-        return None
-
-    def _environment_profile(self, catalog):
-        options = OptionAdapter.from_plugin(self)
-        raw = dict((name, options.get(name)) for name in CONNECTION_OPTIONS)
-        if not raw["api_url"] and not raw["api_key"]:
-            raise DokployError(
-                "no Dokploy profile selected: pass a profile name, set DOKPLOY_PROFILE or the variable "
-                "dokploy_profile, set currentProfile in the Dokploy config file, or set DOKPLOY_URL and "
-                "DOKPLOY_API_KEY; known profiles: %s" % (", ".join(sorted(catalog)) or "none"))
-        return normalize_settings(raw, "the environment (DOKPLOY_URL, DOKPLOY_API_KEY)")
-
-
-def _display_url(raw):
-    if not isinstance(raw, dict):
-        return None
-    url = raw.get("api_url", raw.get("url"))
-    return None if url is None else str(url)
