@@ -46,6 +46,24 @@ options:
     choices: [postgres, mysql, mariadb, mongo, redis]
 """
 
+    # The remote server a service runs on, chosen when it is created (Resource.placement).
+    SERVER = r"""
+options:
+  server:
+    description:
+      - Name or id of the organization's remote server the service runs on (M(community.dokploy.dokploy_info) lists
+        them). Without it, a new service runs on the Dokploy server itself.
+      - Dokploy places a service when it creates it and cannot move it afterwards. For an existing service the same
+        server, by name or id, is no change, and another server (or a server for a service on the Dokploy server
+        itself) fails before anything is changed, saying where the service runs; remove the service and create it
+        again to change its server. Left out, the server of an existing service is not checked.
+      - Server names are not unique in Dokploy; when several servers have the name, the task fails listing their
+        ids, unless the service already runs on a server of that name.
+      - A server that does not exist is an error; in check mode, it is taken as one an earlier task of the play
+        would create, and the task reports a change.
+    type: str
+"""
+
     # Memory and CPU of a service.
     LIMITS = r"""
 options:

@@ -39,8 +39,8 @@ from ansible_collections.community.dokploy.plugins.module_utils._validate import
 # Service option -> service kind (a database's kind is its database_type).
 SERVICE_OPTIONS = {"app": "application", "compose": "compose", "database": None}
 
-# Options that name where an object lives, or the object itself: never empty, one line.
-NAME_OPTIONS = PLACEMENT_OPTIONS + ("name",)
+# Options that name where an object lives (or runs), or the object itself: never empty, one line.
+NAME_OPTIONS = PLACEMENT_OPTIONS + ("name", "server")
 
 # How often a create whose answer was lost is looked for and, when it did not land, sent again.
 CREATE_ATTEMPTS = 3
@@ -186,6 +186,8 @@ class Resource:
     # them all, and the key of their name in that list (see find_listed).
     list_procedure = None
     name_field = "name"
+    # Whether the module takes the option ``server``: the remote server a service runs on (see placement).
+    placed = False
 
     def __init__(self, dokploy):
         self.dokploy = dokploy
@@ -201,6 +203,9 @@ class Resource:
         self.made = []
         self.listed = None  # the row find_listed() picked
         self.lists = {}  # ORGANIZATION_LISTS procedure -> its answer, read once per run
+        self.missing = []  # what missing_parent() met, in check mode
+        self.server_found = None  # the server the option ``server`` names, once placement_server() looked
+        self.server_looked_up = False
 
     # -- what subclasses declare ---------------------------------------------
 
@@ -275,19 +280,26 @@ class Resource:
             if missing:
                 # Refused before anything is sent, in check mode too: the create would fail.
                 raise DokployError("option %s: required to create a %s" % (missing[0], self.kind))
+            server_id = self.placement(None)
             self.check_present(None, desired)
             self.changed = True
             self.after = self.masked_fields(desired, side="after")
+            if self.placed and self.params.get("server") is not None:
+                self.after["server"] = self.params["server"]
             if self.check_mode:
                 return None
             on_create = set(f.api for f in self.fields if f.on_create)
-            current = self.create(dict((k, v) for k, v in desired.items() if k in on_create), desired)
+            on_create = dict((k, v) for k, v in desired.items() if k in on_create)
+            if server_id:
+                on_create["serverId"] = server_id
+            current = self.create(on_create, desired)
             # What create does not take is written next, by the procedures that change it.
             rest = self.changes(current, desired)
             if rest:
                 self.update(current, rest)
                 current = self.read(current[self.id_field])
             return current
+        self.placement(current)
         changes = self.changes(current, desired)
         if not changes:
             return current
@@ -458,12 +470,49 @@ class Resource:
         """A parent that does not exist: ``error`` (naming the option), except in check mode.
 
         In check mode an earlier task of the play would create it: the object is reported as to be
-        created with it, and nothing fails.
+        created with it, and nothing fails (several missing ones are all named).
         """
         if not self.check_mode:
             raise DokployError(error)
         self.changed = True
-        self.extra["missing_parent"] = "%s does not exist yet (an earlier task of the play would create it)" % what
+        self.missing.append("%s does not exist yet" % what)
+        self.extra["missing_parent"] = "%s (an earlier task of the play would create %s)" % (
+            "; ".join(self.missing), "them" if len(self.missing) > 1 else "it")
+
+    def placement(self, current):
+        """The option ``server`` checked against the service ``current`` (None: to be created).
+
+        Returns the id of the server a create places the service on: None for Dokploy's own host (no option),
+        or in check mode for a server an earlier task would create (``missing_parent``). Dokploy places a service
+        when it creates it (``<kind>.create`` takes ``serverId``) and no update moves it, so on an existing
+        service another server than the one it is on is an error naming the option, raised before any write.
+        The same server, by name or id, is no change; without the option, where a service runs does not matter.
+        ``<kind>.one`` shows the service's server: ``server.all`` is read only to create, or on a mismatch.
+        """
+        ref = self.params.get("server") if self.placed else None
+        if ref is None:
+            return None
+        if current is None:
+            server = self.placement_server(ref)
+            return server["serverId"] if server else None
+        on = current.get("serverId")
+        shown = current.get("server") or {}
+        if on and ref in (on, shown.get("name")):
+            return on
+        server = self.placement_server(ref)  # a server that does not exist is an error naming the option
+        if on and server is not None and server["serverId"] == on:
+            return on
+        where = "server %r (id %s)" % (shown.get("name"), on) if on else "Dokploy's own host (no server)"
+        raise DokployError("option server: %s %r runs on %s, and Dokploy cannot move a service to another "
+                           "server; remove the %s and create it again to run it on %r"
+                           % (self.kind, current.get("name"), where, self.kind, ref))
+
+    def placement_server(self, ref):
+        """The server the option ``server`` names, from ``server.all`` read once (see referenced)."""
+        if not self.server_looked_up:
+            self.server_found = self.referenced("server", ref, "server")
+            self.server_looked_up = True
+        return self.server_found
 
     def environment(self, create_missing=False):
         """The environment the options ``project`` and ``environment`` name, or None when it does not exist.
@@ -482,6 +531,7 @@ class Resource:
             if not create_missing:
                 self.missing_parent("project %r" % name, "option project: no project is named %r or has that id" % name)
                 return None
+            self.placement(None)  # what the service's create needs is looked up before anything is created
             self.changed = True
             self.extra["created_project"] = name
             if self.check_mode:
@@ -499,6 +549,7 @@ class Resource:
                                     "option environment: project %r has no environment named %r or with that id"
                                     % (project.get("name"), wanted))
                 return None
+            self.placement(None)
             self.changed = True
             self.extra["created_environment"] = wanted
             if self.check_mode:

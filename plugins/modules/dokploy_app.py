@@ -110,6 +110,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.SERVER
   - community.dokploy.placement.LIMITS
   - community.dokploy.connection
   - community.dokploy.attributes
@@ -129,6 +130,13 @@ EXAMPLES = r"""
     cpu_limit: 0.5
     create_project: true
   notify: Deploy web
+
+- name: An application on a remote server of the organization (chosen at creation, never moved)
+  community.dokploy.dokploy_app:
+    project: acme
+    name: worker
+    server: edge-1
+    docker_image: ghcr.io/acme/worker:2.0
 
 - name: An application built from Git with its Dockerfile
   community.dokploy.dokploy_app:
@@ -168,8 +176,8 @@ created_environment:
   returned: when an environment was created
   type: str
 missing_parent:
-  description: In check mode, what does not exist yet (the project, environment or O(registry)) and an earlier
-    task of the play would create.
+  description: In check mode, what does not exist yet (the project, environment, O(registry) or O(server)) and an
+    earlier task of the play would create.
   returned: in check mode, when something the application needs does not exist
   type: str
 """
@@ -195,6 +203,7 @@ SOURCES = {"docker": "dockerImage", "git": "customGitUrl"}
 class App(Resource):
     kind = "application"
     result_key = "app"
+    placed = True  # option server
     id_field = "applicationId"
     read_procedure = "application.one"
     create_procedure = "application.create"
@@ -285,6 +294,7 @@ def main():
             limits_argument_spec(),
             project=dict(type="str", required=True),
             environment=dict(type="str"),
+            server=dict(type="str"),
             create_project=dict(type="bool", default=False),
             name=dict(type="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -64,6 +64,7 @@ options:
     type: str
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.SERVER
   - community.dokploy.connection
   - community.dokploy.attributes
   - community.dokploy.attributes.ACTIONGROUP_DOKPLOY
@@ -76,6 +77,13 @@ EXAMPLES = r"""
     name: monitoring
     src: files/monitoring.yml
   notify: Deploy monitoring
+
+- name: A stack on a remote server of the organization (chosen at creation, never moved)
+  community.dokploy.dokploy_compose:
+    project: acme
+    name: edge-proxy
+    server: edge-1
+    src: files/edge-proxy.yml
 
 - name: A stack from a Git repository
   community.dokploy.dokploy_compose:
@@ -103,6 +111,11 @@ services:
   type: list
   elements: str
   sample: [web, worker]
+missing_parent:
+  description: In check mode, what does not exist yet (the project, environment or O(server)) and an earlier task of
+    the play would create.
+  returned: in check mode, when something the stack needs does not exist
+  type: str
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
@@ -119,6 +132,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._validate import
 class Compose(Resource):
     kind = "compose"
     result_key = "compose"
+    placed = True  # option server
     id_field = "composeId"
     read_procedure = "compose.one"
     create_procedure = "compose.create"
@@ -190,6 +204,7 @@ def main():
         argument_spec=dict(
             project=dict(type="str", required=True),
             environment=dict(type="str"),
+            server=dict(type="str"),
             name=dict(type="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             description=dict(type="str"),

@@ -96,6 +96,7 @@ options:
     default: false
 extends_documentation_fragment:
   - community.dokploy.placement
+  - community.dokploy.placement.SERVER
   - community.dokploy.placement.LIMITS
   - community.dokploy.connection
   - community.dokploy.attributes
@@ -113,6 +114,15 @@ EXAMPLES = r"""
     database_user: shop
     database_password: "{{ vault_shop_db_password }}"
     memory_limit: 1G
+
+- name: A Redis cache on a remote server of the organization (chosen at creation, never moved)
+  community.dokploy.dokploy_db:
+    type: redis
+    project: acme
+    name: cache
+    server: edge-1
+    docker_image: redis:7
+    database_password: "{{ vault_cache_password }}"
 
 - name: A MariaDB with a pinned image and a root password
   community.dokploy.dokploy_db:
@@ -155,6 +165,11 @@ password_changed_in_database:
   description: Whether a password was changed inside the running database (C(changePassword)).
   returned: always
   type: bool
+missing_parent:
+  description: In check mode, what does not exist yet (the project, environment or O(server)) and an earlier task of
+    the play would create.
+  returned: in check mode, when something the database needs does not exist
+  type: str
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
@@ -190,6 +205,7 @@ PASSWORDS = {"databasePassword": "user", "databaseRootPassword": "root"}
 class Database(Resource):
     kind = "database"
     result_key = "database"
+    placed = True  # option server
     fields = (
         Field("name", "name", writer=None),
         Field("description", "description"),
@@ -303,6 +319,7 @@ def main():
             type=dict(type="str", required=True, choices=sorted(ENGINES)),
             project=dict(type="str", required=True),
             environment=dict(type="str"),
+            server=dict(type="str"),
             name=dict(type="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             description=dict(type="str"),

@@ -65,9 +65,15 @@ def test_info_returns_the_tree_with_named_databases(sim, tree, run_playbook, tmp
     # Whatever order Dokploy lists them in: the default environment first, then by name.
     assert [(e["name"], e["is_default"]) for e in project["environments"]] == [
         ("production", True), ("alpha", False), ("staging", False)]
-    # One project.all, and one environment.one for the only environment holding databases.
-    assert [(r["method"], r["procedure"]) for r in sim.requests()] == [
-        ("GET", "project.all"), ("GET", "environment.one")]
+    # Every service here runs on the Dokploy server itself.
+    assert [s["server"] for e in project["environments"] for s in e["services"]] == [None] * 5
+    assert isinstance(result["servers"], list)
+    # One project.all, one server.all, and one environment.one for the only environment holding databases; when the
+    # organization has servers (other tests of the session may have left some), for each environment holding
+    # services, since only environment.one says where a service runs.
+    reads = [(r["method"], r["procedure"]) for r in sim.requests()]
+    assert reads == [("GET", "project.all"), ("GET", "server.all")] + [("GET", "environment.one")] * (
+        2 if result["servers"] else 1), reads
 
 
 def test_info_in_check_mode_reads_the_same_and_writes_nothing(sim, tree, run_playbook, tmp_path):

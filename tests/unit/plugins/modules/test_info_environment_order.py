@@ -32,7 +32,7 @@ class FakeClient:
 
 
 def environment_ids(environments):
-    [project] = read_tree(FakeClient(environments))
+    [project] = read_tree(FakeClient(environments), servers=[])
     return [e["id"] for e in project["environments"]]
 
 
@@ -47,6 +47,6 @@ def test_a_default_environment_named_last_still_comes_first():
 
 
 def test_is_default_is_reported_with_each_environment():
-    [project] = read_tree(FakeClient(list(reversed(ENVIRONMENTS))))
+    [project] = read_tree(FakeClient(list(reversed(ENVIRONMENTS))), servers=[])
     assert [e["is_default"] for e in project["environments"]] == [True, False, False, False, False, False]
     assert [e["name"] for e in project["environments"]] == ["production", "0-preview", "alpha", "beta", "beta", "zeta"]
