@@ -165,6 +165,7 @@ ORGANIZATION_LISTS = {
     "registry": ("registry.all", "registryId", "registryName"),
     "server": ("server.all", "serverId", "name"),
     "SSH key": ("sshKey.all", "sshKeyId", "name"),
+    "tag": ("tag.all", "tagId", "name"),
 }
 
 
