@@ -84,6 +84,21 @@ def mask(value, secret_keys=SECRET_KEYS):
     return value
 
 
+_SHELL_SPECIAL = re.compile(r"([A-Za-z]:)?([#!\"$&'()*,:;<=>?@\[\\\]^`{|}])")
+
+
+def shell_quoted(text):
+    """``text`` as Dokploy writes it on a command line it runs (rclone, backup scripts), which its error
+    messages then quote: escaped or quoted, so not found by looking for the plain value."""
+    if text == "":
+        return "''"
+    if re.search(r"[\"\s\\]", text) and "'" not in text:
+        return "'%s'" % text
+    if re.search(r"[\"'\s]", text):
+        return '"%s"' % re.sub(r"([\"\\$`!])", r"\\\1", text)
+    return _SHELL_SPECIAL.sub(lambda m: (m.group(1) or "") + "\\" + m.group(2), text)
+
+
 class Secrets:
     """The set of secret values seen in this run; :meth:`redact` removes them from any text."""
 
@@ -99,7 +114,8 @@ class Secrets:
             value = str(value)
         value = value.strip("\r\n")
         if len(value) >= MIN_SECRET and value not in self._values:
-            self._values.add(value)
+            # Also as a command line Dokploy quotes in its errors holds it (see shell_quoted).
+            self._values.update((value, shell_quoted(value)))
             self._ordered = None
 
     def learn(self, data, secret_keys=SECRET_KEYS):

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
-from ansible_collections.community.dokploy.plugins.modules.dokploy_destination import shell_quoted
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import shell_quoted
 from tests.conftest import API_KEY
 from tests.integration.lifecycle import MAX_READS_PER_TASK, assert_no_secret, check_lifecycle
 

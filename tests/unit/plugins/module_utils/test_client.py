@@ -16,7 +16,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import (
     normalize_base_url,
     repeatable,
 )
-from ansible_collections.community.dokploy.plugins.module_utils._secrets import Secrets, mask, mask_url
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import Secrets, mask, mask_url, shell_quoted
 
 KEY = "unit-secret-key-7Yx2"
 
@@ -360,6 +360,20 @@ def test_secrets_are_redacted_longest_first():
     for value in ("abcd", "abcdef-long-secret"):
         secrets.add(value)
     assert secrets.redact("x abcdef-long-secret y abcd") == "x ******** y ********"
+
+
+@pytest.mark.parametrize("secret, on_the_command_line", [
+    ("Dest=Secret@Key:42/x+y", "Dest\\=Secret\\@Key\\:42/x+y"),
+    ("with space", "'with space'"),
+    ("it's $HOME", '"it\'s \\$HOME"'),
+])
+def test_secrets_are_redacted_as_a_quoted_command_line_holds_them(secret, on_the_command_line):
+    """Dokploy quotes the commands it ran (rclone, backup scripts) in its errors, secrets shell-escaped."""
+    assert shell_quoted(secret) == on_the_command_line
+    secrets = Secrets()
+    secrets.add(secret)
+    text = "Command failed: rclone lsf --s3-secret-access-key=%s :s3:bucket" % on_the_command_line
+    assert secrets.redact(text) == "Command failed: rclone lsf --s3-secret-access-key=******** :s3:bucket"
 
 
 def test_credentials_in_urls_are_masked_and_learned():
