@@ -88,8 +88,8 @@ _SHELL_SPECIAL = re.compile(r"([A-Za-z]:)?([#!\"$&'()*,:;<=>?@\[\\\]^`{|}])")
 
 
 def shell_quoted(text):
-    """``text`` as Dokploy writes it on a command line it runs (rclone, backup scripts), which its error
-    messages then quote: escaped or quoted, so not found by looking for the plain value."""
+    """``text`` as Dokploy writes it on a command line it runs (rclone, backup scripts; the npm shell-quote's
+    quote()), which its error messages then quote: escaped or quoted, so not found by looking for the plain value."""
     if text == "":
         return "''"
     if re.search(r"[\"\s\\]", text) and "'" not in text:

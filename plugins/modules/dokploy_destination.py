@@ -176,7 +176,7 @@ BACKED_UP_KINDS = ("postgres", "mysql", "mariadb", "mongo", "libsql", "compose")
 # additionalFlags as []), so the untouched ones are sent as read.
 ALL_FIELDS = ("name", "provider", "accessKey", "secretAccessKey", "bucket", "region", "endpoint", "additionalFlags")
 
-# shell-quote's quote(), which Dokploy puts every value of an rclone command line through.
+
 def check_provider(value, option):
     if not PROVIDER.match(value):
         raise error(option, "%r is not an rclone S3 provider name: one word of letters and digits, such as AWS, "
