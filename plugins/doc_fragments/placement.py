@@ -43,7 +43,7 @@ options:
     description:
       - Engine of O(database).
     type: str
-    choices: [postgres, mysql, mariadb, mongo, redis]
+    choices: [postgres, mysql, mariadb, mongo, redis, libsql]
 """
 
     # The remote server a service runs on, chosen when it is created (Resource.placement).

@@ -36,6 +36,9 @@ from ansible_collections.community.dokploy.plugins.module_utils._tree import (
 )
 from ansible_collections.community.dokploy.plugins.module_utils._validate import PLACEMENT_OPTIONS, check_names
 
+# The host ports a database publishes (libsql has three, the other engines only the first).
+DATABASE_PORT_FIELDS = ("externalPort", "externalGRPCPort", "externalAdminPort")
+
 # Service option -> service kind (a database's kind is its database_type).
 SERVICE_OPTIONS = {"app": "application", "compose": "compose", "database": None}
 
@@ -614,7 +617,7 @@ class Resource:
     def port_user(self, port, protocol="tcp", exclude=None):
         """The service (``"application web"``) that already publishes ``port``, else None.
 
-        Reads every application's ports and every database's external port of the organization: called
+        Reads every application's ports and every database's external ports of the organization: called
         only when a port is about to be published, since Dokploy itself checks nothing (an application's
         clash shows only when its deployment fails).
         """
@@ -634,7 +637,7 @@ class Resource:
                         if listed.get(id_field) == exclude:
                             continue
                         database = self.client.query_object("%s.one" % kind, **{id_field: listed[id_field]})
-                        if protocol == "tcp" and same(database.get("externalPort"), port):
+                        if protocol == "tcp" and any(same(database.get(f), port) for f in DATABASE_PORT_FIELDS):
                             return "%s database %s (%s)" % (kind, database.get("name"), where)
         return None
 

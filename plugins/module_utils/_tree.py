@@ -27,7 +27,8 @@ SERVICE_KINDS = {
     "redis": ("redis", "redisId", "applicationStatus"),
     "libsql": ("libsql", "libsqlId", "applicationStatus"),
 }
-DATABASE_KINDS = ("postgres", "mysql", "mariadb", "mongo", "redis")
+# Every database kind: dokploy_db manages them, and deploy, env and mounts take each as database_type.
+DATABASE_KINDS = ("postgres", "mysql", "mariadb", "mongo", "redis", "libsql")
 
 
 def delete_request(kind, service_id):

@@ -50,7 +50,7 @@ options:
     description:
       - Engine of O(database).
     type: str
-    choices: [postgres, mysql, mariadb, mongo, redis]
+    choices: [postgres, mysql, mariadb, mongo, redis, libsql]
   kind:
     description:
       - For an application, which blob to change; build arguments and build secrets are blobs of their own.

@@ -45,7 +45,7 @@ options:
     description:
       - Engine of O(database).
     type: str
-    choices: [postgres, mysql, mariadb, mongo, redis]
+    choices: [postgres, mysql, mariadb, mongo, redis, libsql]
   kind:
     description:
       - For an application, which blob to read.
