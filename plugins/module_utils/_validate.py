@@ -162,3 +162,55 @@ def check_writable_dest(path, option):
     if not os.access(folder, os.W_OK | os.X_OK):
         raise error(option, "the folder %s is not writable" % folder)
     return path
+
+
+# The five fields of a cron expression: (name, lowest, highest, names allowed in place of numbers).
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
+)
+_CRON_ITEM = re.compile(r"^(\*|\?|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/(\d+))?$")
+
+
+def _cron_value(text, field):
+    name, lowest, highest, names = field
+    if text in names:
+        return names.index(text) + lowest
+    if not text.isdigit() or not lowest <= int(text) <= highest:
+        raise ValueError("%s %r is not %d-%d" % (name, text, lowest, highest))
+    return int(text)
+
+
+def check_cron(value, option):
+    """Five cron fields as Dokploy's scheduler (node-schedule) runs them.
+
+    Dokploy stores any text and its scheduler silently never runs one it cannot parse, so a typo would mean
+    backups that never happen: refused here, before any request.
+    """
+    if value is None:
+        return value
+    parts = value.strip().lower().split()
+    if len(parts) != 5:
+        raise error(option, "%r is not a cron expression of five fields (minute hour day-of-month month "
+                            "day-of-week, for example '0 3 * * *' for 03:00 every day)" % value)
+    for part, field in zip(parts, _CRON_FIELDS):
+        for item in part.split(","):
+            match = _CRON_ITEM.match(item)
+            last_or_nth = field[0] in ("day of month", "day of week") and re.match(r"^(?:\d*l|\d#[1-5]|l?w|\d+w)$", item)
+            try:
+                if last_or_nth:
+                    continue
+                if not match:
+                    raise ValueError("%s %r is not a number, range, list or step" % (field[0], item))
+                if match.group(2) is not None and int(match.group(2)) == 0:
+                    raise ValueError("%s %r steps by 0" % (field[0], item))
+                if match.group(1) not in ("*", "?"):
+                    bounds = [_cron_value(v, field) for v in match.group(1).split("-")]
+                    if len(bounds) == 2 and bounds[0] > bounds[1]:
+                        raise ValueError("%s range %r runs backwards" % (field[0], item))
+            except ValueError as exc:
+                raise error(option, "%r is not a valid cron expression: %s" % (value, exc))
+    return value
