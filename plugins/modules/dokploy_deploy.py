@@ -218,6 +218,9 @@ class Deploy(Resource):
             else:
                 self.write(procedure, body)  # a lost answer: an error saying the trigger may have been applied
         else:
+            if action == "reload":
+                # <kind>.reload requires the service's appName besides its id.
+                body["appName"] = service.get("appName") or self.read(service_id)["appName"]
             try:
                 self.write(procedure, body)
             except DokployError as exc:

@@ -93,6 +93,11 @@ def test_compose_and_database_actions(sim, run_module):
     assert cache.writes == ["redis.deploy"] and cache.result["status"] == "done", cache
     stopped = run_module("dokploy_deploy", {"project": project, "compose": "stack", "action": "stop"})
     assert stopped.writes == ["compose.stop"], stopped
+    # <kind>.reload requires the service's appName besides its id (the schema Dokploy serves).
+    for args, procedure in (({"app": "web"}, "application.reload"),
+                            ({"database": "cache", "database_type": "redis"}, "redis.reload")):
+        reloaded = run_module("dokploy_deploy", dict(args, project=project, action="reload"))
+        assert not reloaded.failed and reloaded.writes == [procedure] and reloaded.result["status"] == "done", reloaded
 
 
 @pytest.mark.parametrize("args, message", [
