@@ -386,17 +386,24 @@ class Resource:
 
     def update(self, current, changes):
         """Send each changed field through the procedure that writes it, in declaration order."""
+        for procedure, body in self.writer_bodies(current, changes):
+            self.write(procedure, body)
+
+    def writer_bodies(self, current, changes):
+        """(procedure, body) of each write ``changes`` need; a body holds the fields its procedure requires, as read."""
         by_writer = {}
         for field in self.fields:
             if field.api in changes:
                 by_writer.setdefault(field.writer, {})[field.api] = changes[field.api]
+        bodies = []
         for writer, (procedure, required) in self.writers.items():
             if writer not in by_writer:
                 continue
             body = dict((api, current.get(api)) for api in required)
             body.update(by_writer[writer])
             body[self.id_field] = current[self.id_field]
-            self.write(procedure, body)
+            bodies.append((procedure, body))
+        return bodies
 
     def absent(self, current):
         if current is None:
@@ -469,6 +476,15 @@ class Resource:
         if procedure not in self.lists:
             self.lists[procedure] = self.client.query_list(procedure)
         return self.lists[procedure]
+
+    def report_dependents(self, current, key, users, relation, consequence):
+        """Removing ``current`` affects ``users`` (what uses it): returned under ``key`` and said in one warning."""
+        if not users:
+            return
+        self.extra[key] = users
+        self.dokploy.warn("%s %r %s %s %s; %s" % (
+            self.kind, current.get(self.name_field), "would be removed while" if self.check_mode else "was removed while",
+            relation, ", ".join(users), consequence))
 
     def missing_parent(self, what, error):
         """A parent that does not exist: ``error`` (naming the option), except in check mode.
@@ -621,24 +637,22 @@ class Resource:
         only when a port is about to be published, since Dokploy itself checks nothing (an application's
         clash shows only when its deployment fails).
         """
-        for project in self.tree.projects():
-            for environment in project.get("environments") or []:
-                where = "project %s, environment %s" % (project.get("name"), environment.get("name"))
-                for app in environment.get("applications") or []:
-                    if app.get("applicationId") == exclude:
+        for environment, where in self.tree.environments():
+            for app in environment.get("applications") or []:
+                if app.get("applicationId") == exclude:
+                    continue
+                ports = self.client.query_object("application.one", applicationId=app["applicationId"])
+                for published in ports.get("ports") or []:
+                    if same(published.get("publishedPort"), port) and published.get("protocol", "tcp") == protocol:
+                        return "application %s (%s)" % (app.get("name"), where)
+            for kind in DATABASE_KINDS:
+                id_field = SERVICE_KINDS[kind][1]
+                for listed in environment.get(SERVICE_KINDS[kind][0]) or []:
+                    if listed.get(id_field) == exclude:
                         continue
-                    ports = self.client.query_object("application.one", applicationId=app["applicationId"])
-                    for published in ports.get("ports") or []:
-                        if same(published.get("publishedPort"), port) and published.get("protocol", "tcp") == protocol:
-                            return "application %s (%s)" % (app.get("name"), where)
-                for kind in DATABASE_KINDS:
-                    id_field = SERVICE_KINDS[kind][1]
-                    for listed in environment.get(SERVICE_KINDS[kind][0]) or []:
-                        if listed.get(id_field) == exclude:
-                            continue
-                        database = self.client.query_object("%s.one" % kind, **{id_field: listed[id_field]})
-                        if protocol == "tcp" and any(same(database.get(f), port) for f in DATABASE_PORT_FIELDS):
-                            return "%s database %s (%s)" % (kind, database.get("name"), where)
+                    database = self.client.query_object("%s.one" % kind, **{id_field: listed[id_field]})
+                    if protocol == "tcp" and any(same(database.get(f), port) for f in DATABASE_PORT_FIELDS):
+                        return "%s database %s (%s)" % (kind, database.get("name"), where)
         return None
 
     def identity(self, current):

@@ -103,6 +103,12 @@ class Tree:
             self._projects = self.client.query_list("project.all")
         return self._projects
 
+    def environments(self):
+        """(environment, where) of every environment of every project; ``where`` names both for messages."""
+        for project in self.projects():
+            for environment in project.get("environments") or []:
+                yield environment, "project %s, environment %s" % (project.get("name"), environment.get("name"))
+
     def project(self, ref, option="project"):
         """The project named ``ref`` (or with that id), or None."""
         return pick(self.projects(), ref, "projectId", "project", option)

@@ -146,7 +146,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_name, error, read_text_file
+from ansible_collections.community.dokploy.plugins.module_utils._validate import error, read_text_file
 
 try:
     from cryptography import x509
@@ -225,8 +225,8 @@ class Certificate(Resource):
         Field("certificate", "certificateData"),
         Field("private_key", "privateKey", secret=True),
         Field("auto_renew", "autoRenew", writer=None),
-        Field("server", "serverId", writer=None, to_api=lambda value, option: value),
     )
+    placed = True  # the option server: the remote server whose Traefik serves it, chosen at create (Resource.placement)
     required_to_create = ("certificate", "private_key")
 
     def __init__(self, dokploy):
@@ -235,7 +235,6 @@ class Certificate(Resource):
 
     def validate(self):
         params = self.params
-        check_name(params.get("server"), "server")
         for option in ("certificate", "private_key"):
             path = params.get(option + "_src")
             if path is not None:
@@ -277,20 +276,6 @@ class Certificate(Resource):
 
     def find(self):
         return self.find_listed(self.params["name"])
-
-    def desired(self):
-        values = super(Certificate, self).desired()
-        if "serverId" in values:
-            values["serverId"] = self.server_id(values["serverId"])
-        return values
-
-    def server_id(self, ref):
-        """The id of the server ``ref`` names; the listed certificate's own server is known without a request."""
-        server = (self.listed or {}).get("server") or {}
-        if ref in (server.get("serverId"), server.get("name")):
-            return server["serverId"]
-        found = self.referenced("server", ref, "server")
-        return found["serverId"] if found else ref
 
     def changes(self, current, desired):
         """PEM compared without whitespace and line endings; a certificate without autoRenew has it off."""

@@ -365,6 +365,23 @@ class Database(Resource):
             values["sqldPrimaryUrl"] = None  # a replica made a primary forgets its primary
         return values
 
+    def changes(self, current, desired):
+        changes = super(Database, self).changes(current, desired)
+        others = [api for _o, api in PORT_OPTIONS if api != "externalGRPCPort" and (changes.get(api) or current.get(api))]
+        if changes.get("sqldNode") == "replica" and current.get("externalGRPCPort") is not None and others:
+            # A replica has no gRPC port: the primary's is unpublished with the change (Dokploy refuses to clear the
+            # last published port, so a gRPC port alone stays until another port is set).
+            changes["externalGRPCPort"] = None
+        return changes
+
+    def writer_bodies(self, current, changes):
+        bodies = super(Database, self).writer_bodies(current, changes)
+        if changes.get("sqldNode", current.get("sqldNode")) == "replica":
+            for procedure, body in bodies:
+                if procedure == "libsql.saveExternalPorts":
+                    body["externalGRPCPort"] = None  # saveExternalPorts refuses any other value for a replica
+        return bodies
+
     def find(self):
         self.env = self.environment()
         if self.env is None:

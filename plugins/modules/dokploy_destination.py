@@ -266,16 +266,15 @@ class Destination(Resource):
         return super(Destination, self).create(on_create, desired)
 
     def update(self, current, changes):
-        body = dict((api, current.get(api)) for api in ALL_FIELDS)
-        body.update(changes)
-        self.test_connection(body, "changed")
-        super(Destination, self).update(current, changes)
+        for procedure, body in self.writer_bodies(current, changes):
+            self.test_connection(body, "changed")  # the values the update would store, tested first
+            self.write(procedure, body)
 
     def test_connection(self, body, what):
         """With test=true: Dokploy's rclone test of ``body``; a failure stores nothing and fails the task."""
         if not self.params["test"]:
             return
-        body = dict(body)
+        body = dict((k, v) for k, v in body.items() if k != self.id_field)  # testConnection tests values, not a row
         if body.get("additionalFlags") is None:
             body["additionalFlags"] = []
         # Dokploy's message quotes the rclone command, with the secret key as the shell sees it: the client
@@ -290,28 +289,22 @@ class Destination(Resource):
                              status=exc.status, code=exc.code, procedure=exc.procedure)
 
     def check_absent(self, current):
-        users = self.backups_using(current[self.id_field])
-        if users:
-            self.extra["removed_backups"] = users
-            self.dokploy.warn("destination %r %s the %d backups that used it (Dokploy removes them with it): %s"
-                              % (current.get("name"), "would be removed with" if self.check_mode else
-                                 "was removed with", len(users), ", ".join(users)))
+        self.report_dependents(current, "removed_backups", self.backups_using(current[self.id_field]),
+                               "used by", "Dokploy removes those backups with it")
 
     def backups_using(self, destination_id):
         """The backups and volume backups of every service that go to the destination. No list says so: each
         service is read (only when a destination is about to be removed)."""
         users = []
-        for project in self.tree.projects():
-            for environment in project.get("environments") or []:
-                where = "project %s, environment %s" % (project.get("name"), environment.get("name"))
-                for kind, service_id, name in self.tree.all_services(environment):
-                    if kind in BACKED_UP_KINDS:
-                        service = self.client.query_object("%s.one" % kind, **{SERVICE_KINDS[kind][1]: service_id})
-                        users += ["backup of %s %s (%s)" % (kind, name, where) for backup in service.get("backups") or []
-                                  if backup.get("destinationId") == destination_id]
-                    listed = self.client.query_list("volumeBackups.list", id=service_id, volumeBackupType=kind)
-                    users += ["volume backup %s of %s %s (%s)" % (backup.get("name"), kind, name, where)
-                              for backup in listed if backup.get("destinationId") == destination_id]
+        for environment, where in self.tree.environments():
+            for kind, service_id, name in self.tree.all_services(environment):
+                if kind in BACKED_UP_KINDS:
+                    service = self.client.query_object("%s.one" % kind, **{SERVICE_KINDS[kind][1]: service_id})
+                    users += ["backup of %s %s (%s)" % (kind, name, where) for backup in service.get("backups") or []
+                              if backup.get("destinationId") == destination_id]
+                listed = self.client.query_list("volumeBackups.list", id=service_id, volumeBackupType=kind)
+                users += ["volume backup %s of %s %s (%s)" % (backup.get("name"), kind, name, where)
+                          for backup in listed if backup.get("destinationId") == destination_id]
         return users
 
 

@@ -234,25 +234,19 @@ class Registry(Resource):
             raise failure
 
     def check_absent(self, current):
-        users = self.applications_using(current[self.id_field])
-        if users:
-            self.extra["detached_applications"] = users
-            self.dokploy.warn("registry %r %s used by applications %s, which are left without it (their next build "
-                              "or deploy from a registry fails until they get another one)"
-                              % (current.get("registryName"), "would be removed while" if self.check_mode else
-                                 "was removed while", ", ".join(users)))
+        self.report_dependents(current, "detached_applications", self.applications_using(current[self.id_field]),
+                               "used by applications", "they are left without it (their next build or deploy from a "
+                               "registry fails until they get another one)")
 
     def applications_using(self, registry_id):
         """The applications that push to, deploy from or roll back with the registry: project.all does not say,
         so each application is read (only when a registry is about to be removed)."""
         users = []
-        for project in self.tree.projects():
-            for environment in project.get("environments") or []:
-                for listed in environment.get("applications") or []:
-                    app = self.client.query_object("application.one", applicationId=listed["applicationId"])
-                    if registry_id in (app.get("registryId"), app.get("buildRegistryId"), app.get("rollbackRegistryId")):
-                        users.append("%s (project %s, environment %s)" % (app.get("name"), project.get("name"),
-                                                                          environment.get("name")))
+        for environment, where in self.tree.environments():
+            for listed in environment.get("applications") or []:
+                app = self.client.query_object("application.one", applicationId=listed["applicationId"])
+                if registry_id in (app.get("registryId"), app.get("buildRegistryId"), app.get("rollbackRegistryId")):
+                    users.append("%s (%s)" % (app.get("name"), where))
         return users
 
     @staticmethod

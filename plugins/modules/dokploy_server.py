@@ -391,14 +391,12 @@ class Server(Resource):
         """(kind, id, label) of every service placed on the server; project.all does not say where services run,
         environment.one does."""
         found = []
-        for project in self.tree.projects():
-            for environment in project.get("environments") or []:
-                details = self.tree.environment_details(environment["environmentId"])
-                for kind, (key, id_field, _status) in SERVICE_KINDS.items():
-                    for service in details.get(key) or []:
-                        if service.get("serverId") == server_id:
-                            found.append((kind, service[id_field], "%s (project %s, environment %s)"
-                                          % (service.get("name"), project.get("name"), environment.get("name"))))
+        for environment, where in self.tree.environments():
+            details = self.tree.environment_details(environment["environmentId"])
+            for kind, (key, id_field, _status) in SERVICE_KINDS.items():
+                for service in details.get(key) or []:
+                    if service.get("serverId") == server_id:
+                        found.append((kind, service[id_field], "%s (%s)" % (service.get("name"), where)))
         return found
 
 

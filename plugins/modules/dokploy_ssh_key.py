@@ -489,7 +489,7 @@ class SshKey(Resource):
     # -- replace ---------------------------------------------------------------
 
     def servers_using(self, key_id):
-        return [s for s in self.client.query_list("server.all") if s.get("sshKeyId") == key_id]
+        return [s for s in self.organization_list("server") if s.get("sshKeyId") == key_id]
 
     def replace(self, current):
         old_id = current[self.id_field]
@@ -549,9 +549,8 @@ class SshKey(Resource):
                                "without a key and Dokploy could no longer reach them. Set force: true to remove it "
                                "anyway, or give them another key first (replace: true)"
                                % (current.get("name"), len(names), ", ".join(names)))
-        self.extra["detached_servers"] = names
-        self.dokploy.warn("SSH key %r %s used by servers %s, which are left without a key"
-                          % (current.get("name"), "is" if self.check_mode else "was", ", ".join(names)))
+        self.report_dependents(current, "detached_servers", names, "used by servers",
+                               "they are left without a key and Dokploy can no longer reach them")
 
     def result(self, current):
         result = super(SshKey, self).result(current)

@@ -148,11 +148,7 @@ class Tag(Resource):
         tag_id = current[self.id_field]
         users = sorted(project.get("name") for project in self.tree.projects()
                        if any(link.get("tagId") == tag_id for link in project.get("projectTags") or []))
-        if users:
-            self.extra["untagged_projects"] = users
-            self.dokploy.warn("tag %r %s on projects %s, which lose it" % (
-                current.get("name"), "would be removed while" if self.check_mode else "was removed while",
-                ", ".join(users)))
+        self.report_dependents(current, "untagged_projects", users, "on projects", "they lose it")
 
 
 def main():

@@ -59,6 +59,22 @@ def test_libsql_replica(run_module, project):
     assert promoted.result["database"]["sqldPrimaryUrl"] is None
 
 
+def test_primary_with_a_grpc_port_made_a_replica_keeps_its_other_ports_changeable(run_module, project):
+    ports = primary(project, external_port=18180, external_grpc_port=15201)
+    assert run_module("dokploy_db", ports).writes == ["libsql.create", "libsql.saveExternalPorts"]
+    replica = primary(project, sqld_node="replica", sqld_primary_url="http://edge-main:5001", external_port=18180)
+    demoted = run_module("dokploy_db", replica)
+    assert not demoted.failed and sorted(demoted.writes) == ["libsql.saveExternalPorts", "libsql.update"], demoted
+    database = demoted.result["database"]
+    assert (database["sqldNode"], database["externalPort"], database["externalGRPCPort"]) == ("replica", 18180, None)
+    assert demoted.result["diff"]["before"]["external_grpc_port"] == 15201, demoted
+    assert demoted.result["diff"]["after"]["external_grpc_port"] is None, demoted
+    assert run_module("dokploy_db", replica).writes == []
+    # saveExternalPorts sends the three ports; a replica's gRPC port is always sent as null.
+    moved = run_module("dokploy_db", dict(replica, external_port=18181))
+    assert not moved.failed and moved.writes == ["libsql.saveExternalPorts"], moved
+
+
 def test_replica_without_primary_url_is_refused_before_any_write(run_module, project):
     for check in (True, False):
         refused = run_module("dokploy_db", primary(project, sqld_node="replica"), check=check)
