@@ -98,6 +98,23 @@ class Deployments:
                 if attempt == TRIGGER_ATTEMPTS:
                     raise
 
+    def run(self, send):
+        """List, trigger once and follow the new deployment (see follow); returns what follow returns.
+
+        Some triggers run their job inside the request (manual backups): they answer an error only after their
+        deployment ended in error. Such an error is not the trigger's when a new deployment shows up: that
+        deployment is followed, so the failure carries its log tail.
+        """
+        known = self.ids()
+        try:
+            self.trigger(send, known)
+        except WriteOutcomeUnknown:
+            raise
+        except DokployError:
+            if not any(d["deploymentId"] not in known for d in self.list()):
+                raise
+        return self.follow(known)
+
     def landed(self, known, wait=10):
         """Whether a deployment this run may have started shows up within ``wait`` seconds."""
         deadline = time.time() + wait
