@@ -101,7 +101,7 @@ options:
     default: present
   run:
     description:
-      - Run the backup now (after creating or updating it) and wait for its deployment. An action: the task reports
+      - Run the backup now (after creating or updating it) and wait for its deployment. It is an action, so the task reports
         changed each time. A failed run fails the task with the deployment's last log lines (secrets removed); the
         backup stays as configured.
       - In check mode nothing runs; the task reports changed.
@@ -328,10 +328,10 @@ class Backup(Child):
             self.destination = self.find_destination()
             found = self.matching(backups) if self.destination is not None else []
         if len(found) > 1:
+            ids = ", ".join(b[self.id_field] for b in found)
             raise error("destination", "%d backups of %s to a destination named %r have prefix %r (ids: %s); name the "
                                        "destination by its id" % (len(found), self.parent_label,
-                                                                   self.params["destination"], self.params["prefix"],
-                                                                   ", ".join(b[self.id_field] for b in found)))
+                                                                  self.params["destination"], self.params["prefix"], ids))
         self.current = found[0] if found else None
         if self.current is not None and self.destination is None:
             # A rerun: the backup's own destination (listed with it, without keys) is the one named.
