@@ -178,6 +178,8 @@ def test_run_failure_shows_the_log_without_the_secret(sim, run_module, setup):
     deployment = failed.result["deployment"]
     assert deployment["status"] == "error" and deployment["log_tail"], failed
     assert "ended in error" in failed.result["msg"] and "last log lines: " in failed.result["msg"], failed
+    # The end of Dokploy's own error (the backup script's stderr) too, in case the log cannot be read.
+    assert "backup.manualBackupPostgres answered: " in failed.result["msg"], failed
     assert_no_secret(failed, ALL_SECRETS)
     # The backup stays as configured; the listing fails with rclone's message, the secret removed.
     assert len(backups_of(sim, "postgres", "db", setup["project"])) == 1
