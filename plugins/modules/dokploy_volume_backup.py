@@ -50,7 +50,7 @@ options:
     description:
       - The Docker volume archived, as Docker names it (letters, digits, C(_), C(.), C(-), starting with a letter or
         digit; checked before sending). For a compose stack, Docker prefixes the volumes the compose file declares
-        with the stack's project name. Dokploy does not check that the volume exists: a name no container uses gives
+        with the stack's project name. Dokploy does not check that the volume exists; a name no container uses gives
         an empty archive. Required to create the volume backup.
     type: str
   prefix:
