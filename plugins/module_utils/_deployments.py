@@ -25,6 +25,8 @@ TERMINAL = ("done", "error", "cancelled")
 TRIGGER_ATTEMPTS = 3
 # Dokploy reads at most 10000 lines of a deployment's log.
 MAX_LOG_LINES = 10000
+# How much of the end of a failed trigger's own error a DeploymentFailed message quotes (see Deployments.run).
+ANSWER_TAIL = 400
 
 
 def wait_argument_spec(wait_timeout=600):
@@ -97,6 +99,35 @@ class Deployments:
                 attempt += 1
                 if attempt == TRIGGER_ATTEMPTS:
                     raise
+
+    def run(self, send):
+        """List, trigger once and follow the new deployment (see follow); returns what follow returns.
+
+        Some triggers run their job inside the request (manual backups): they answer an error only after their
+        deployment ended in error. Such an error is not the trigger's when a new deployment shows up: that
+        deployment is followed, so the failure carries its log tail.
+        """
+        known = self.ids()
+        answer = None
+        try:
+            self.trigger(send, known)
+        except WriteOutcomeUnknown:
+            raise
+        except DokployError as exc:
+            if not any(d["deploymentId"] not in known for d in self.list()):
+                raise
+            answer = exc
+        try:
+            return self.follow(known)
+        except DeploymentFailed as exc:
+            if answer is not None:
+                # The end of the trigger's own error (a script's stderr), in case the log cannot be read.
+                # Redacted before it is cut, so that no part of a secret is left.
+                text = " ".join(self.client.redact(str(answer.message)).split())
+                if len(text) > ANSWER_TAIL:
+                    text = "..." + text[-ANSWER_TAIL:]
+                exc.message += "; %s answered: %s" % (answer.procedure or "the trigger", text)
+            raise
 
     def landed(self, known, wait=10):
         """Whether a deployment this run may have started shows up within ``wait`` seconds."""

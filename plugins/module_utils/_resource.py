@@ -165,6 +165,7 @@ class Vanished(DokployError):
 
 # Objects of the organization an option may name: what lists them all, their id and their name in that list.
 ORGANIZATION_LISTS = {
+    "destination": ("destination.all", "destinationId", "name"),
     "registry": ("registry.all", "registryId", "registryName"),
     "server": ("server.all", "serverId", "name"),
     "SSH key": ("sshKey.all", "sshKeyId", "name"),
