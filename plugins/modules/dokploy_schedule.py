@@ -309,6 +309,7 @@ class Schedule(Resource):
     )
 
     target_id = None  # the id of the application, compose stack or server, once found
+    target_org = None  # the organization of the server
 
     @property
     def required_to_create(self):
@@ -384,6 +385,7 @@ class Schedule(Resource):
             else:
                 found = self.referenced("server", params["server"], "server")
             self.target_id = found and found["serverId"]
+            self.target_org = found and found.get("organizationId")
             return found
         option = "app" if self.type == "application" else "compose"
         _kind, service = self.named_service(self.environment(), (option,))
@@ -444,8 +446,9 @@ class Schedule(Resource):
         """Remove a server schedule whose server may not answer over SSH.
 
         schedule.delete first removes the schedule's folder on its server: with the server unreachable it fails and
-        keeps the schedule. The schedule is then detached from the server (and disabled), which needs no SSH, and
-        removed: nothing had been written on the server.
+        keeps the schedule. The schedule is then detached from the server (disabled, of no host, kept in the
+        server's organization so that the API key still reaches it), which needs no SSH, and removed: nothing had
+        been written on the server.
         """
         body = {self.id_field: row["scheduleId"]}
         try:
@@ -457,7 +460,7 @@ class Schedule(Resource):
             pass
         self.write("schedule.update", dict(body, name=row["name"], cronExpression=row["cronExpression"],
                                            command="", scheduleType="application", serverId=None, script=None,
-                                           enabled=False))
+                                           organizationId=self.target_org, enabled=False))
         self.write(self.delete_procedure, body)
 
     # -- running it -------------------------------------------------------------------
