@@ -25,8 +25,8 @@ description:
     last lines of its log when the run fails.
   - For a O(server) schedule Dokploy writes the script on the server over SSH when it creates or changes the
     schedule. When that fails, Dokploy has already stored the schedule; the task fails and removes that schedule
-    again, so that nothing half-made is left. A failed change stays stored in Dokploy while the server keeps the
-    old script: run the task again once the server is reachable after changing the script once more, or remove the
+    again, so that nothing half-made is left. A change whose SSH step fails stays stored in Dokploy while the server
+    keeps the old script, and the next run of the task sees no difference; once the server answers, remove the
     schedule and create it again.
 options:
   name:
