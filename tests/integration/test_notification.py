@@ -153,7 +153,7 @@ def test_ntfy_token_kept_when_other_settings_change(sim, run_module):
     record = stored(sim, notification_id)
     assert record["dockerCleanup"] is True and record["ntfy"]["accessToken"] == NTFY_TOKEN, record
 
-    rotated = run_module("dokploy_notification", dict(args, ntfy=dict(SETTINGS["ntfy"], access_token="tk-New-9931")))
+    rotated = run_module("dokploy_notification", {"name": args["name"], "ntfy": {"access_token": "tk-New-9931"}})
     assert rotated.changed is True and rotated.result["diff"] == {"before": {"ntfy.access_token": "********"},
                                                                   "after": {"ntfy.access_token": "********"}}
     assert stored(sim, notification_id)["ntfy"]["accessToken"] == "tk-New-9931"
@@ -223,7 +223,8 @@ def test_test_message_before_create_and_settings_change(sim, run_module):
     assert changed.writes == ["notification.testEmailConnection", "notification.updateEmail"], changed
     assert stored(sim, created.result["id"])["email"]["smtpPort"] == 465
     # A change of events alone sends no test message.
-    events = run_module("dokploy_notification", dict(args, events=["app_deploy"]))
+    events = run_module("dokploy_notification", dict(args, email=dict(SETTINGS["email"], smtp_port=465),
+                                                     events=["app_deploy"]))
     assert events.writes == ["notification.updateEmail"], events
     for run in (created, unchanged, dry, changed, events):
         assert_no_secret(run, SECRETS)
