@@ -33,7 +33,7 @@ options:
     description:
       - The service the notification sends to. Required to create a notification, unless the option of the type
         (for example O(slack)) is given, which implies it.
-      - Dokploy keeps the settings of each type in its own table and cannot change the type of a notification:
+      - Dokploy keeps the settings of each type in its own table and cannot change the type of a notification;
         a O(type) other than the existing notification's is refused (remove the notification and create it again).
       - Notifications of the types this module does not manage (resend, mattermost, lark, pushover, teams) can be
         removed with O(state=absent) when O(type) is not given.
@@ -45,8 +45,8 @@ options:
         them all off. Not given, the events of an existing notification are left as they are, and a new one has none.
       - V(app_deploy) a deployment finished, V(app_build_error) a build failed, V(database_backup) and
         V(volume_backup) a backup ran, V(dokploy_backup) Dokploy's own backup ran, V(docker_cleanup) Docker's
-        cleanup ran, V(server_threshold) a server crossed a CPU or memory threshold (not with V(gotify) or V(ntfy):
-        Dokploy has no such event for them), V(dokploy_restart) Dokploy restarted.
+        cleanup ran, V(server_threshold) a server crossed a CPU or memory threshold (not with V(gotify) or V(ntfy),
+        for which Dokploy has no such event), V(dokploy_restart) Dokploy restarted.
     type: list
     elements: str
     choices: [app_deploy, app_build_error, database_backup, volume_backup, dokploy_backup, docker_cleanup,
@@ -91,7 +91,7 @@ options:
         type: str
       chat_id:
         description:
-          - The chat to send to: a number (V(-1001234567890) for a group or channel) or V(@channelname).
+          - The chat to send to, a number (V(-1001234567890) for a group or channel) or V(@channelname).
             Required to create.
         type: str
       message_thread_id:
@@ -161,13 +161,13 @@ options:
         type: str
       topic:
         description:
-          - The topic to publish to: 1-64 letters, digits, V(-) and V(_). Required to create.
+          - The topic to publish to, 1-64 letters, digits, V(-) and V(_). Required to create.
         type: str
       access_token:
         description:
           - The access token of a protected topic. A secret. V("") (the default at create) sends without one, and
             removes a stored one.
-          - Not given, the stored token is kept (Dokploy itself would clear it on any change of the notification:
+          - Not given, the stored token is kept (Dokploy itself would clear it on any change of the notification;
             the module always sends it back).
         type: str
       priority:
