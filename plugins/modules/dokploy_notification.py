@@ -572,14 +572,14 @@ class Notification(Resource):
             return None
         kind = found.get("notificationType")
         if self.type is not None and kind != self.type:
-            raise error("type", "notification %r (id %s) is a %s notification, and Dokploy cannot change the type "
+            raise error("type", "notification %r (id %s) is of type %s, and Dokploy cannot change the type "
                                 "of a notification; remove it and create it again as %s (nothing was changed)"
                         % (found.get("name"), found[self.id_field], kind, self.type))
         if self.type is None:
             if kind not in TYPES:
                 if self.params["state"] == "absent":
                     return self.view(found)
-                raise error("type", "notification %r (id %s) is a %s notification, which this module does not "
+                raise error("type", "notification %r (id %s) is of type %s, which this module does not "
                                     "manage" % (found.get("name"), found[self.id_field], kind))
             self.use_type(kind)
             self.desired()  # the events' check needs the type

@@ -180,7 +180,7 @@ def test_type_cannot_change(sim, run_module):
     refused = run_module("dokploy_notification", dict(args_for("discord"), name=args["name"]))
     assert refused.failed and refused.writes == [], refused
     msg = refused.result["msg"]
-    assert msg.startswith("option type:") and "slack notification" in msg, msg
+    assert msg.startswith("option type:") and "is of type slack" in msg, msg
     for check in (False, True):
         absent = run_module("dokploy_notification", {"name": args["name"], "type": "discord", "state": "absent"},
                             check=check)
@@ -347,3 +347,20 @@ def test_rerun_reads_little(sim, run_module):
     assert again.changed is False and again.writes == [] and len(again.reads) <= MAX_READS_PER_TASK, again
     assert again.result["notification"]["telegram"]["botToken"] == "********", again
     assert_no_secret(again, SECRETS)
+
+
+def test_other_types_only_removed(sim, run_module):
+    # A type this module does not manage (teams): named without type, it can be removed, not changed.
+    name = unique("teams")
+    client(sim).mutate("notification.createTeams", {
+        "name": name, "webhookUrl": WEBHOOK, "appDeploy": True, "appBuildError": False, "databaseBackup": False,
+        "volumeBackup": False, "dokployRestart": False, "dokployBackup": False, "dockerCleanup": False,
+        "serverThreshold": False})
+    refused = run_module("dokploy_notification", {"name": name, "events": []})
+    assert refused.failed and refused.writes == [], refused
+    assert refused.result["msg"].startswith("option type:") and "is of type teams" in refused.result["msg"], refused
+    removed = run_module("dokploy_notification", {"name": name, "state": "absent"})
+    assert removed.changed is True and removed.writes == ["notification.remove"], removed
+    assert named(sim, name) == []
+    for run in (refused, removed):
+        assert_no_secret(run, SECRETS)
