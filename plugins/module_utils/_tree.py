@@ -52,6 +52,7 @@ REMOVAL = {
     "SSH key": "community.dokploy.dokploy_ssh_key: {name: %s, state: absent}",
     "registry": "community.dokploy.dokploy_registry: {name: %s, state: absent}",
     "certificate": "community.dokploy.dokploy_certificate: {name: %s, state: absent}",
+    "notification": "community.dokploy.dokploy_notification: {name: %s, state: absent}",
 }
 
 
