@@ -177,6 +177,7 @@ def test_run_failure_shows_the_log_without_the_secret(sim, run_module, setup):
     assert failed.writes == ["backup.create", "backup.manualBackupPostgres"], failed
     deployment = failed.result["deployment"]
     assert deployment["status"] == "error" and deployment["log_tail"], failed
+    assert any("Error: Backup failed" in line for line in deployment["log_tail"]), failed  # the backup's own log
     assert "ended in error" in failed.result["msg"] and "last log lines: " in failed.result["msg"], failed
     # The end of Dokploy's own error (the backup script's stderr) too, in case the log cannot be read.
     assert "backup.manualBackupPostgres answered: " in failed.result["msg"], failed

@@ -122,6 +122,7 @@ def test_run_failure_shows_the_log(sim, run_module, setup):
     assert failed.writes == ["volumeBackups.create", "volumeBackups.runManually"], failed
     deployment = failed.result["deployment"]
     assert deployment["status"] == "error" and deployment["log_tail"], failed
+    assert any("Failed to copy" in line for line in deployment["log_tail"]), failed  # the volume backup's own log
     assert "ended in error" in failed.result["msg"] and "last log lines: " in failed.result["msg"], failed
     assert_no_secret(failed, ALL_SECRETS)
     # The volume backup stays as configured.

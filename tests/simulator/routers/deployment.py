@@ -1,6 +1,6 @@
 """`deployment.*`."""
 
-from simcore import id_field, not_found, unauthorized
+from simcore import NOT_FOUND_MESSAGES, id_field, not_found, unauthorized
 
 from .schedule import stored_schedule
 
@@ -45,7 +45,18 @@ def deployments_by_type(api, ctx, data):
 
 
 def deployment_read_logs(api, ctx, data):
-    deployment = api.child(ctx, "deployment", data["deploymentId"])
+    """Access is checked for a service's deployment and a server schedule's run only (the router's own checks):
+    the log of a backup, a volume backup or a host schedule is tailed for any caller that knows its id."""
+    deployment = api.store.get("deployment", data["deploymentId"])
+    if deployment is None:
+        raise not_found(NOT_FOUND_MESSAGES["deployment"])
+    if deployment.get("applicationId") or deployment.get("composeId"):
+        deployment = api.child(ctx, "deployment", data["deploymentId"])
+    else:
+        schedule = stored_schedule(api, deployment.get("scheduleId")) if deployment.get("scheduleId") else None
+        server = api.store.get("server", (schedule or {}).get("serverId"))
+        if server is not None and server.get("organizationId") != ctx.org:
+            raise unauthorized("You don't have access to this deployment.")
     meta = api.store.deploy_meta.get(deployment["deploymentId"], {})
     log = meta.get("log", "") if deployment["status"] != "running" else "Initializing deployment\n"
     lines = log.splitlines(keepends=True)
