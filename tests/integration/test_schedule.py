@@ -134,7 +134,7 @@ def test_duplicate_names_fail_closed(sim, run_module):
     project = make_app(run_module)
     application_id = app_id(sim, project)
     api = client(sim)
-    for _ in range(2):
+    for _twin in range(2):
         api.mutate("schedule.create", {"name": "twin", "cronExpression": "0 3 * * *", "command": "true",
                                        "scheduleType": "application", "applicationId": application_id})
     args = {"project": project, "app": "web", "name": "twin", "schedule": "0 5 * * *"}
