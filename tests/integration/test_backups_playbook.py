@@ -115,3 +115,11 @@ def test_failures_quote_no_secret(sim, run_module, run_playbook):
                                                  backups_destination="%s-ok" % uuid.uuid4().hex[:8]))
     assert failed.rc != 0 and "ended in error" in failed.output, failed
     assert_no_secret(failed)
+
+
+def test_missing_settings_are_named_before_any_request(sim, run_playbook):
+    sim.reset_log()
+    bare = run_playbook("playbooks/backups.yml", env={"DOKPLOY_URL": sim.base_url, "DOKPLOY_API_KEY": API_KEY},
+                        extra_vars={"backups_project": "acme"})
+    assert bare.rc != 0 and "set backups_project, and backups_s3 with provider" in bare.output, bare
+    assert sim.requests() == [], bare
