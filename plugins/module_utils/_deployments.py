@@ -45,9 +45,12 @@ def check_wait_options(params):
 def describe(deployment):
     if not deployment:
         return {}
-    return {"id": deployment.get("deploymentId"), "status": deployment.get("status"),
-            "title": deployment.get("title"), "started_at": deployment.get("startedAt"),
-            "finished_at": deployment.get("finishedAt")}
+    described = {"id": deployment.get("deploymentId"), "status": deployment.get("status"),
+                 "title": deployment.get("title"), "started_at": deployment.get("startedAt"),
+                 "finished_at": deployment.get("finishedAt")}
+    if deployment.get("errorMessage"):
+        described["error_message"] = deployment["errorMessage"]  # why a job that never logged failed
+    return described
 
 
 class DeploymentFailed(DokployError):
@@ -175,6 +178,9 @@ class Deployments:
             message = "%s after %ds (wait_timeout)" % (what, elapsed)
         else:
             message = "deployment %s of %s ended in %s after %ds" % (info["id"], self.label, status, elapsed)
+        if info.get("error_message"):
+            info["error_message"] = self.client.redact(str(info["error_message"]))
+            message += "; Dokploy says: %s" % info["error_message"]
         if info.get("log_tail"):
             message += "; last log lines: " + " | ".join(info["log_tail"][-5:])
         return DeploymentFailed(message, info, elapsed, progress)  # redacted where it leaves the module

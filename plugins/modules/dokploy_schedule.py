@@ -482,18 +482,8 @@ class Schedule(Resource):
         label = "schedule %r" % current.get("name")
         deployments = Deployments(self.client, "deployment.allByType", {"id": schedule_id, "type": "schedule"}, label,
                                   self.params, before_log=self.learn_service_secrets)
-        known = deployments.ids()
-        try:
-            deployments.trigger(lambda: self.write("schedule.runManually", {self.id_field: schedule_id}), known)
-        except WriteOutcomeUnknown:
-            raise
-        except DokployError as exc:
-            # The run could not start (its host does not answer over SSH): Dokploy's reason is in the deployment.
-            new = [d for d in deployments.list() if d["deploymentId"] not in known]
-            reason = new[-1].get("errorMessage") if new else None
-            raise DokployError("%s could not run: %s%s" % (label, exc.message, "; %s" % reason if reason else ""),
-                               status=exc.status, code=exc.code, procedure=exc.procedure)
-        self.extra["run"] = deployments.follow(known)
+        # A run that cannot start (its host does not answer over SSH) still leaves an error deployment saying why.
+        self.extra["run"] = deployments.run(lambda: self.write("schedule.runManually", {self.id_field: schedule_id}))
 
     def learn_service_secrets(self):
         """A run's log may echo the env values of the service: reading the service makes the client remove them."""

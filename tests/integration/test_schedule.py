@@ -304,3 +304,25 @@ def test_bad_input_is_refused_before_any_write(run_module, option, bad):
         if not lookup:
             assert refused.reads == [], refused
         assert "Traceback" not in refused.output
+
+
+@pytest.mark.simulator_only("a server made unreachable after its schedule was made (the simulator-fail word)")
+def test_a_run_that_cannot_reach_its_server_says_why(sim, run_module):
+    server = unique("srv")
+    server_id = make_server(sim, server)
+    args = {"server": server, "name": "prune", "schedule": "0 4 * * 0", "script": "docker system prune -af",
+            "poll_interval": 0.2}
+    assert not run_module(MODULE, args).failed
+    api = client(sim)
+    stored = [s for s in api.query_list("server.all") if s["serverId"] == server_id][0]
+    api.mutate("server.update", {"serverId": server_id, "name": unique(FAIL_WORD), "description": "",
+                                 "ipAddress": stored["ipAddress"], "port": stored["port"],
+                                 "username": stored["username"], "sshKeyId": stored["sshKeyId"],
+                                 "serverType": "deploy"})
+    failed = run_module(MODULE, dict(args, server=server_id, run=True))
+    assert failed.failed and failed.changed is True, failed
+    assert failed.writes == ["schedule.runManually"], failed
+    deployment = failed.result["deployment"]
+    assert deployment["status"] == "error" and "SSH" in deployment["error_message"], failed
+    assert "Dokploy says: An error have occurred" in failed.result["msg"], failed
+    assert "schedule.runManually answered: " in failed.result["msg"], failed
