@@ -49,6 +49,21 @@ options:
       - If not set, the environment variable E(DOKPLOY_TIMEOUT) is used.
     type: int
     default: 30
+  profile:
+    description:
+      - Name of a named profile whose connection settings (O(api_url), O(api_key), O(validate_certs), O(ca_path),
+        O(timeout)) this task uses.
+      - "Found exactly as P(community.dokploy.profile#lookup) finds a name, first match wins: the variable
+        C(dokploy_profiles) (keep it in a vault-encrypted vars file; it is decrypted on the controller), then the
+        Dokploy CLI's config file (E(DOKPLOY_CONFIG), the variable C(dokploy_config_file), else
+        C(~/.dokploy/config.json))."
+      - Connection options set on the task (or by C(module_defaults)) win over the profile's settings; the
+        profile's settings win over the environment variables (E(DOKPLOY_URL), E(DOKPLOY_API_KEY), ...).
+      - An unknown name fails before any request, listing the known profile names (never a key).
+      - Resolved on the controller by the action plugin C(community.dokploy.dokploy) that runs in front of every
+        module of this collection; the module itself only receives the resolved connection options.
+      - Can be set for a whole block with C(module_defaults) of the group C(group/community.dokploy.dokploy).
+    type: str
 """
 
     # The same options for plugins (the profile lookup, the inventory plugin), which read them from the environment.

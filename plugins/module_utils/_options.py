@@ -32,6 +32,14 @@ CONNECTION_OPTIONS = {
     "timeout": (dict(type="int", default=DEFAULT_TIMEOUT), ["DOKPLOY_TIMEOUT"]),
 }
 
+# Not a connection setting itself: the name of a profile of them, resolved on the controller by the
+# action plugin community.dokploy.dokploy, which removes it before the module runs.
+PROFILE_OPTION = "profile"
+PROFILE_UNRESOLVED = (
+    "option profile: a profile is resolved on the controller by the action plugin community.dokploy.dokploy, "
+    "which did not run for this task (was the module started outside ansible-playbook or ansible, or is "
+    "meta/runtime.yml of community.dokploy missing its plugin_routing?); set api_url and api_key instead")
+
 # The official CLI's config file says ``url`` and ``token``.
 CLI_ALIASES = {"url": "api_url", "token": "api_key"}
 
@@ -43,6 +51,7 @@ def connection_argument_spec():
         entry = dict(entry)
         entry["fallback"] = (env_fallback, env_names)
         spec[name] = entry
+    spec[PROFILE_OPTION] = dict(type="str")
     return spec
 
 

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) community.dokploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The controller side of every community.dokploy module.
+
+meta/runtime.yml routes every module of the collection here (``plugin_routing: modules: <name>:
+action_plugin: community.dokploy.dokploy``). Before the module runs on the target, this plugin does
+what only the controller can do:
+
+- ``profile``: the named profile, found exactly as the ``community.dokploy.profile`` lookup finds it
+  (the variable ``dokploy_profiles``, decrypted here when it is vaulted, then the Dokploy CLI's config
+  file), fills the connection options the task does not set; the module never sees the name.
+- ``src`` of the modules that read a local file (dokploy_env, dokploy_compose): the file is found as
+  ``ansible.builtin.copy`` finds it (a role's ``files/``, then relative to the playbook), decrypted when
+  vault-encrypted, and copied into the target's temporary directory; the module reads that copy.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleError, AnsibleFileNotFound
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import lookup_loader
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS
+
+COLLECTION = "community.dokploy"
+PROFILE_LOOKUP = "community.dokploy.profile"
+# Modules whose ``src`` is a file of the controller, read by the module on the target.
+SRC_MODULES = ("dokploy_env", "dokploy_compose")
+
+
+class ProfileError(AnsibleError):
+    """A task option that cannot be resolved on the controller; its message starts with ``option <name>:``."""
+
+
+class ActionModule(ActionBase):
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        task_vars = task_vars or {}
+        module_args = dict(self._task.args)
+        secrets = set()
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        try:
+            try:
+                profile = module_args.pop("profile", None)
+                if profile:
+                    module_args = self._apply_profile(profile, module_args, task_vars, secrets)
+                if self._module_name() in SRC_MODULES and module_args.get("src"):
+                    module_args["src"] = self._transfer_src(module_args["src"])
+            except ProfileError as exc:
+                result.update(failed=True, changed=False, msg=exc.message)
+                return self._scrub(result, secrets)
+            result = merge_hash(result, self._execute_module(
+                module_name=self._task.action, module_args=module_args, task_vars=task_vars, wrap_async=wrap_async))
+        finally:
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+        return self._scrub(result, secrets)
+
+    def _module_name(self):
+        """The module's short name when it is one of this collection's, else the task's action as written.
+
+        The task's action, not its resolved_action: that one names this action plugin (the routing target).
+        """
+        action = self._task.action
+        collection, dummy, name = action.rpartition(".")
+        return name if collection in ("", COLLECTION) else action
+
+    def _apply_profile(self, profile, module_args, task_vars, secrets):
+        """``module_args`` with the options the task does not set taken from the named profile."""
+        if not isinstance(profile, str):
+            raise ProfileError("option profile: must be the name of a profile (a string), not a %s"
+                               % type(profile).__name__)
+        lookup = lookup_loader.get(PROFILE_LOOKUP, loader=self._loader, templar=self._templar)
+        if lookup is None:
+            raise ProfileError("option profile: the lookup %s is not installed with this action plugin" % PROFILE_LOOKUP)
+        try:
+            settings = lookup.run([profile], variables=task_vars)[0]
+        except AnsibleError as exc:
+            raise ProfileError("option profile: %s" % _message(exc))
+        if settings.get("api_key"):
+            secrets.add(str(settings["api_key"]))
+        resolved = dict(module_args)
+        for name in CONNECTION_OPTIONS:
+            if resolved.get(name) is None and name in settings:
+                resolved[name] = settings[name]
+        return resolved
+
+    def _transfer_src(self, src):
+        """The path, on the target, of a copy of the controller's file ``src``."""
+        try:
+            found = self._find_needle("files", src)
+        except AnsibleFileNotFound:
+            raise ProfileError("option src: could not find %s in the role's files/ folder or relative to the playbook"
+                               % src)
+        try:
+            real = self._loader.get_real_file(found, decrypt=True)
+        except AnsibleError as exc:
+            raise ProfileError("option src: cannot read %s: %s" % (found, _message(exc)))
+        try:
+            if self._connection._shell.tmpdir is None:
+                self._make_tmp_path()
+            tmpdir = self._connection._shell.tmpdir
+            remote = self._connection._shell.join_path(tmpdir, "source")
+            self._transfer_file(real, remote)
+            self._fixup_perms2((tmpdir, remote))
+        finally:
+            self._loader.cleanup_tmp_file(real)
+        return remote
+
+    @staticmethod
+    def _scrub(result, secrets):
+        """The result with no secret this plugin brought in (the module masks them already; this is the backstop)."""
+        return remove_values(result, secrets) if secrets else result
+
+
+def _message(exc):
+    return getattr(exc, "message", None) or str(exc)
