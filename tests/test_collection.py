@@ -18,6 +18,17 @@ def test_action_group_lists_every_module_exactly():
     assert sorted(runtime["action_groups"]["dokploy"]) == MODULES
 
 
+def test_every_module_runs_behind_the_shared_action_plugin():
+    """profile and src are resolved on the controller by plugins/action/dokploy.py: a module routed elsewhere (or not
+    at all) would receive an unresolved profile."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    routing = runtime.get("plugin_routing", {}).get("action", {})
+    assert (ROOT / "plugins" / "action" / "dokploy.py").is_file()
+    assert sorted(routing) == MODULES
+    for name in MODULES:
+        assert routing[name] == {"redirect": "community.dokploy.dokploy"}, name
+
+
 def test_requires_ansible_supports_2_16():
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     assert runtime["requires_ansible"] == ">=2.16.0"

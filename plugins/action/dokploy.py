@@ -20,6 +20,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
@@ -49,6 +51,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         module_args = dict(self._task.args)
         secrets = set()
+        copies = {}
         wrap_async = self._task.async_val and not self._connection.has_native_async
         try:
             try:
@@ -56,7 +59,8 @@ class ActionModule(ActionBase):
                 if profile:
                     module_args = self._apply_profile(profile, module_args, task_vars, secrets)
                 if self._module_name() in SRC_MODULES and module_args.get("src"):
-                    module_args["src"] = self._transfer_src(module_args["src"])
+                    found, module_args["src"] = self._transfer_src(module_args["src"])
+                    copies[module_args["src"]] = found
             except ProfileError as exc:
                 result.update(failed=True, changed=False, msg=exc.message)
                 return self._scrub(result, secrets)
@@ -65,7 +69,8 @@ class ActionModule(ActionBase):
         finally:
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
-        return self._scrub(result, secrets)
+        # The module names the file it read: the controller's file, not its temporary copy on the target.
+        return self._scrub(_replace_text(result, copies), secrets)
 
     def _module_name(self):
         """The module's short name when it is one of this collection's, else the task's action as written.
@@ -97,12 +102,14 @@ class ActionModule(ActionBase):
         return resolved
 
     def _transfer_src(self, src):
-        """The path, on the target, of a copy of the controller's file ``src``."""
+        """The controller's file ``src`` (as found) and the path of its copy on the target."""
         try:
             found = self._find_needle("files", src)
         except AnsibleFileNotFound:
-            raise ProfileError("option src: could not find %s in the role's files/ folder or relative to the playbook"
-                               % src)
+            raise ProfileError("option src: cannot read %s: no such file in the role's files/ folder or relative to "
+                               "the playbook" % src)
+        if os.path.isdir(found):
+            raise ProfileError("option src: %s is a folder; give a file" % found)
         try:
             real = self._loader.get_real_file(found, decrypt=True)
         except AnsibleError as exc:
@@ -116,12 +123,26 @@ class ActionModule(ActionBase):
             self._fixup_perms2((tmpdir, remote))
         finally:
             self._loader.cleanup_tmp_file(real)
-        return remote
+        return found, remote
 
     @staticmethod
     def _scrub(result, secrets):
         """The result with no secret this plugin brought in (the module masks them already; this is the backstop)."""
         return remove_values(result, secrets) if secrets else result
+
+
+def _replace_text(value, replacements):
+    """``value`` (a result) with each key of ``replacements`` replaced by its value in every string."""
+    if not replacements:
+        return value
+    if isinstance(value, dict):
+        return dict((key, _replace_text(item, replacements)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_replace_text(item, replacements) for item in value]
+    if isinstance(value, str):
+        for old, new in replacements.items():
+            value = value.replace(old, new)
+    return value
 
 
 def _message(exc):
