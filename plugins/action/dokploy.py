@@ -92,7 +92,7 @@ class ActionModule(ActionBase):
         try:
             settings = lookup.run([profile], variables=task_vars)[0]
         except AnsibleError as exc:
-            raise ProfileError("option profile: %s" % _message(exc))
+            raise ProfileError("option profile: %s" % _message(exc)) from None
         if settings.get("api_key"):
             secrets.add(str(settings["api_key"]))
         resolved = dict(module_args)
@@ -107,13 +107,13 @@ class ActionModule(ActionBase):
             found = self._find_needle("files", src)
         except AnsibleFileNotFound:
             raise ProfileError("option src: cannot read %s: no such file in the role's files/ folder or relative to "
-                               "the playbook" % src)
+                               "the playbook" % src) from None
         if os.path.isdir(found):
             raise ProfileError("option src: %s is a folder; give a file" % found)
         try:
             real = self._loader.get_real_file(found, decrypt=True)
         except AnsibleError as exc:
-            raise ProfileError("option src: cannot read %s: %s" % (found, _message(exc)))
+            raise ProfileError("option src: cannot read %s: %s" % (found, _message(exc))) from None
         try:
             if self._connection._shell.tmpdir is None:
                 self._make_tmp_path()

@@ -15,17 +15,18 @@ options:
     description:
       - URL of the Dokploy server, for example V(https://dokploy.example.com).
       - The panel URL and the API URL (ending in C(/api)) are both accepted, with or without a trailing slash.
-      - If not set, the environment variable E(DOKPLOY_URL) is used.
-      - To target several servers or organizations from one playbook, set the connection options
-        of a task block with P(community.dokploy.profile#lookup) in C(module_defaults).
+      - If not set, the profile's URL when O(profile) is set, else the environment variable E(DOKPLOY_URL).
+      - To target several servers or organizations from one playbook, set O(profile) on each task (or on a
+        block through C(module_defaults)), or set the connection options of a task block with
+        P(community.dokploy.profile#lookup) in C(module_defaults).
     type: str
     required: true
   api_key:
     description:
       - API key of a Dokploy user, sent in the C(x-api-key) header.
       - A key belongs to one organization; use one key (one profile) per organization.
-      - If not set, the environment variable E(DOKPLOY_API_KEY) is used, then E(DOKPLOY_AUTH_TOKEN)
-        (the name the official Dokploy CLI uses).
+      - If not set, the profile's key when O(profile) is set, else the environment variable E(DOKPLOY_API_KEY),
+        then E(DOKPLOY_AUTH_TOKEN) (the name the official Dokploy CLI uses).
       - Never printed, not in results, diffs, errors or warnings.
     type: str
     required: true
