@@ -61,8 +61,8 @@ options:
       - Connection options set on the task (or by C(module_defaults)) win over the profile's settings; the
         profile's settings win over the environment variables (E(DOKPLOY_URL), E(DOKPLOY_API_KEY), ...).
       - An unknown name fails before any request, listing the known profile names (never a key).
-      - Resolved on the controller by the action plugin C(community.dokploy.dokploy) that runs in front of every
-        module of this collection; the module itself only receives the resolved connection options.
+      - Resolved on the controller by the action plugin that runs in front of every module of this collection;
+        the module itself only receives the resolved connection options.
       - Can be set for a whole block with C(module_defaults) of the group C(group/community.dokploy.dokploy).
     type: str
 """

@@ -33,12 +33,12 @@ CONNECTION_OPTIONS = {
 }
 
 # Not a connection setting itself: the name of a profile of them, resolved on the controller by the
-# action plugin community.dokploy.dokploy, which removes it before the module runs.
+# module's action plugin (plugins/plugin_utils/_action.py), which removes it before the module runs.
 PROFILE_OPTION = "profile"
 PROFILE_UNRESOLVED = (
-    "option profile: a profile is resolved on the controller by the action plugin community.dokploy.dokploy, "
-    "which did not run for this task (was the module started outside ansible-playbook or ansible, or is "
-    "meta/runtime.yml of community.dokploy missing its plugin_routing?); set api_url and api_key instead")
+    "option profile: a profile is resolved on the controller by the module's action plugin, which did not run "
+    "for this task (was the module started outside ansible-playbook and ansible, or is its file under "
+    "plugins/action/ of community.dokploy missing?); set api_url and api_key instead")
 
 # The official CLI's config file says ``url`` and ``token``.
 CLI_ALIASES = {"url": "api_url", "token": "api_key"}

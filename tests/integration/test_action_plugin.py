@@ -1,4 +1,4 @@
-"""The action plugin community.dokploy.dokploy in front of every module, against the simulator.
+"""The action plugin in front of every module (plugins/plugin_utils/_action.py), against the simulator.
 
 ``profile:`` on a task (resolved on the controller: vaulted variables, the CLI's config file; task options win) and
 ``src`` files of the controller (a role's files/, the playbook's folder, vault-encrypted files) for dokploy_env and

@@ -20,8 +20,8 @@ def test_an_unresolved_profile_fails_naming_the_action_plugin(args, capsys):
             DokployModule(argument_spec={}, supports_check_mode=True)
     result = json.loads(capsys.readouterr().out)
     assert result["failed"] is True
-    assert result["msg"].startswith("option profile: a profile is resolved on the controller by the action plugin "
-                                    "community.dokploy.dokploy"), result
+    assert result["msg"].startswith("option profile: a profile is resolved on the controller by the module's action "
+                                    "plugin, which did not run for this task"), result
     assert "profile-secret-key-3" not in json.dumps(result)
 
 

@@ -2,11 +2,14 @@
 # Copyright (c) community.dokploy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The controller side of every community.dokploy module.
+"""The controller side of every community.dokploy module: the one action plugin class they share.
 
-meta/runtime.yml routes every module of the collection here (``plugin_routing: modules: <name>:
-action_plugin: community.dokploy.dokploy``). Before the module runs on the target, this plugin does
-what only the controller can do:
+Every module ``plugins/modules/<name>.py`` has its action plugin ``plugins/action/<name>.py``, a
+subclass of :class:`DokployAction` and nothing else (tests/test_collection.py checks it). One file per
+module rather than one action plugin that meta/runtime.yml redirects every module to: ansible-core
+honours such redirects, but ansible-test's sanity test action-plugin-docs refuses an action plugin
+without a module of the same name. Before the module runs on the target, this class does what only
+the controller can do:
 
 - ``profile``: the named profile, found exactly as the ``community.dokploy.profile`` lookup finds it
   (the variable ``dokploy_profiles``, decrypted here when it is vaulted, then the Dokploy CLI's config
@@ -40,13 +43,14 @@ class ProfileError(AnsibleError):
     """A task option that cannot be resolved on the controller; its message starts with ``option <name>:``."""
 
 
-class ActionModule(ActionBase):
+class DokployAction(ActionBase):
+    """The action plugin of every module of this collection."""
 
     _supports_check_mode = True
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
+        result = super(DokployAction, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
         module_args = dict(self._task.args)
@@ -75,7 +79,7 @@ class ActionModule(ActionBase):
     def _module_name(self):
         """The module's short name when it is one of this collection's, else the task's action as written.
 
-        The task's action, not its resolved_action: that one names this action plugin (the routing target).
+        The task's action as written (a short name with the ``collections`` keyword, else the FQCN).
         """
         action = self._task.action
         collection, dummy, name = action.rpartition(".")
@@ -88,7 +92,7 @@ class ActionModule(ActionBase):
                                % type(profile).__name__)
         lookup = lookup_loader.get(PROFILE_LOOKUP, loader=self._loader, templar=self._templar)
         if lookup is None:
-            raise ProfileError("option profile: the lookup %s is not installed with this action plugin" % PROFILE_LOOKUP)
+            raise ProfileError("option profile: the lookup %s is missing from this installation" % PROFILE_LOOKUP)
         try:
             settings = lookup.run([profile], variables=task_vars)[0]
         except AnsibleError as exc:
