@@ -60,7 +60,7 @@ class DokployAction(ActionBase):
         try:
             try:
                 profile = module_args.pop("profile", None)
-                if profile:
+                if profile is not None:
                     module_args = self._apply_profile(profile, module_args, task_vars, secrets)
                 if self._module_name() in SRC_MODULES and module_args.get("src"):
                     found, module_args["src"] = self._transfer_src(module_args["src"])
@@ -88,8 +88,9 @@ class DokployAction(ActionBase):
     def _apply_profile(self, profile, module_args, task_vars, secrets):
         """``module_args`` with the options the task does not set taken from the named profile."""
         if not isinstance(profile, str):
-            raise ProfileError("option profile: must be the name of a profile (a string), not a %s"
-                               % type(profile).__name__)
+            raise ProfileError("option profile: must be the name of a profile (a string)")
+        if not profile.strip():
+            raise ProfileError("option profile: is empty; give the name of a profile, or leave profile out")
         lookup = lookup_loader.get(PROFILE_LOOKUP, loader=self._loader, templar=self._templar)
         if lookup is None:
             raise ProfileError("option profile: the lookup %s is missing from this installation" % PROFILE_LOOKUP)

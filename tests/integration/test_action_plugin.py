@@ -161,10 +161,16 @@ def test_an_unusable_profile_fails_naming_the_option_before_any_request(sim, run
     assert API_KEY not in run.output
 
 
-def test_an_unknown_profile_in_an_ad_hoc_run_sends_nothing(run_module, tmp_path):
-    run = run_module("dokploy_env", {"profile": "ghost", "project": "p", "vars": {"A": "1"}}, check=True)
+@pytest.mark.parametrize("profile, message", [
+    ("ghost", "option profile: unknown Dokploy profile 'ghost'; known profiles: none"),
+    ("", "option profile: is empty; give the name of a profile, or leave profile out"),
+    ("  ", "option profile: is empty; give the name of a profile, or leave profile out"),
+    (["acme"], "option profile: must be the name of a profile (a string)"),
+])
+def test_a_bad_profile_in_an_ad_hoc_run_sends_nothing(run_module, profile, message):
+    run = run_module("dokploy_env", {"profile": profile, "project": "p", "vars": {"A": "1"}}, check=True)
     assert run.failed and run.requests == [], run
-    assert run.result["msg"] == "option profile: unknown Dokploy profile 'ghost'; known profiles: none", run
+    assert run.result["msg"] == message, run
 
 
 @pytest.fixture
