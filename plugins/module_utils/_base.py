@@ -65,7 +65,8 @@ class DokployModule:
     def __init__(self, argument_spec, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
-        unresolved = _load_params().get(PROFILE_OPTION)
+        # None while ansible-test's validate-modules introspects the argument spec.
+        unresolved = (_load_params() or {}).get(PROFILE_OPTION)
         if unresolved:
             # The action plugin removes profile after resolving it: say so rather than "missing api_url".
             for name in ("api_url", "api_key"):
