@@ -18,6 +18,25 @@ def test_action_group_lists_every_module_exactly():
     assert sorted(runtime["action_groups"]["dokploy"]) == MODULES
 
 
+ACTIONS = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_module_runs_behind_the_shared_action_plugin(name):
+    """profile and src are resolved on the controller by plugin_utils/_action.py: a module without its action plugin
+    would receive an unresolved profile (and fail saying so). Add plugins/action/<module>.py like the others."""
+    path = ROOT / "plugins" / "action" / ("%s.py" % name)
+    assert path.is_file(), "%s has no action plugin: copy plugins/action/dokploy_info.py" % name
+    source = path.read_text()
+    assert "import DokployAction\n" in source and "class ActionModule(DokployAction):" in source, name
+    assert "def " not in source, "an action plugin of a module only subclasses DokployAction"
+
+
+def test_every_action_plugin_has_its_module():
+    # ansible-test's sanity test action-plugin-docs says the same; this says it before CI does.
+    assert ACTIONS == MODULES
+
+
 def test_requires_ansible_supports_2_16():
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     assert runtime["requires_ansible"] == ">=2.16.0"

@@ -15,17 +15,18 @@ options:
     description:
       - URL of the Dokploy server, for example V(https://dokploy.example.com).
       - The panel URL and the API URL (ending in C(/api)) are both accepted, with or without a trailing slash.
-      - If not set, the environment variable E(DOKPLOY_URL) is used.
-      - To target several servers or organizations from one playbook, set the connection options
-        of a task block with P(community.dokploy.profile#lookup) in C(module_defaults).
+      - If not set, the profile's URL when O(profile) is set, else the environment variable E(DOKPLOY_URL).
+      - To target several servers or organizations from one playbook, set O(profile) on each task (or on a
+        block through C(module_defaults)), or set the connection options of a task block with
+        P(community.dokploy.profile#lookup) in C(module_defaults).
     type: str
     required: true
   api_key:
     description:
       - API key of a Dokploy user, sent in the C(x-api-key) header.
       - A key belongs to one organization; use one key (one profile) per organization.
-      - If not set, the environment variable E(DOKPLOY_API_KEY) is used, then E(DOKPLOY_AUTH_TOKEN)
-        (the name the official Dokploy CLI uses).
+      - If not set, the profile's key when O(profile) is set, else the environment variable E(DOKPLOY_API_KEY),
+        then E(DOKPLOY_AUTH_TOKEN) (the name the official Dokploy CLI uses).
       - Never printed, not in results, diffs, errors or warnings.
     type: str
     required: true
@@ -49,6 +50,21 @@ options:
       - If not set, the environment variable E(DOKPLOY_TIMEOUT) is used.
     type: int
     default: 30
+  profile:
+    description:
+      - Name of a named profile whose connection settings (O(api_url), O(api_key), O(validate_certs), O(ca_path),
+        O(timeout)) this task uses.
+      - "Found exactly as P(community.dokploy.profile#lookup) finds a name, first match wins: the variable
+        C(dokploy_profiles) (keep it in a vault-encrypted vars file; it is decrypted on the controller), then the
+        Dokploy CLI's config file (E(DOKPLOY_CONFIG), the variable C(dokploy_config_file), else
+        C(~/.dokploy/config.json))."
+      - Connection options set on the task (or by C(module_defaults)) win over the profile's settings; the
+        profile's settings win over the environment variables (E(DOKPLOY_URL), E(DOKPLOY_API_KEY), ...).
+      - An unknown name fails before any request, listing the known profile names (never a key).
+      - Resolved on the controller by the action plugin that runs in front of every module of this collection;
+        the module itself only receives the resolved connection options.
+      - Can be set for a whole block with C(module_defaults) of the group C(group/community.dokploy.dokploy).
+    type: str
 """
 
     # The same options for plugins (the profile lookup, the inventory plugin), which read them from the environment.

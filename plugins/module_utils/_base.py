@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import (
     HAS_REQUESTS,
@@ -18,6 +18,8 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import (
     DokployError,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._options import (
+    PROFILE_OPTION,
+    PROFILE_UNRESOLVED,
     OptionAdapter,
     connection_argument_spec,
 )
@@ -63,7 +65,15 @@ class DokployModule:
     def __init__(self, argument_spec, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
+        # None while ansible-test's validate-modules introspects the argument spec.
+        unresolved = (_load_params() or {}).get(PROFILE_OPTION)
+        if unresolved:
+            # The action plugin removes profile after resolving it: say so rather than "missing api_url".
+            for name in ("api_url", "api_key"):
+                spec[name] = dict(spec[name], required=False)
         self.module = RedactingModule(argument_spec=spec, **kwargs)
+        if unresolved:
+            self.module.fail_json(msg=PROFILE_UNRESOLVED)
         # One set for the whole run: the client adds what it meets in requests and answers.
         secrets = self.module.secrets = Secrets()
         self._learn_option_secrets(secrets)

@@ -32,6 +32,14 @@ CONNECTION_OPTIONS = {
     "timeout": (dict(type="int", default=DEFAULT_TIMEOUT), ["DOKPLOY_TIMEOUT"]),
 }
 
+# Not a connection setting itself: the name of a profile of them, resolved on the controller by the
+# module's action plugin (plugins/plugin_utils/_action.py), which removes it before the module runs.
+PROFILE_OPTION = "profile"
+PROFILE_UNRESOLVED = (
+    "option profile: a profile is resolved on the controller by the module's action plugin, which did not run "
+    "for this task (was the module started outside ansible-playbook and ansible, or is its file under "
+    "plugins/action/ of community.dokploy missing?); set api_url and api_key instead")
+
 # The official CLI's config file says ``url`` and ``token``.
 CLI_ALIASES = {"url": "api_url", "token": "api_key"}
 
@@ -43,6 +51,7 @@ def connection_argument_spec():
         entry = dict(entry)
         entry["fallback"] = (env_fallback, env_names)
         spec[name] = entry
+    spec[PROFILE_OPTION] = dict(type="str")
     return spec
 
 
