@@ -85,56 +85,11 @@ removed_services:
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
-from ansible_collections.community.dokploy.plugins.module_utils._resource import Field, Resource
-
-
-class Environment(Resource):
-    kind = "environment"
-    result_key = "environment"
-    id_field = "environmentId"
-    read_procedure = "environment.one"
-    create_procedure = "environment.create"
-    delete_procedure = "environment.remove"
-    writers = {"update": ("environment.update", ())}
-    fields = (
-        Field("name", "name", writer=None),
-        # environment.create/update refuse null: "" clears.
-        Field("description", "description", to_api=lambda value, option: value or ""),
-    )
-
-    def find(self):
-        self.project = self.tree.project(self.params["project"])
-        if self.project is None:
-            if self.params["state"] == "absent":
-                return None
-            self.missing_parent("project %r" % self.params["project"],
-                                "option project: no project is named %r or has that id" % self.params["project"])
-            return None
-        listed = self.tree.environment(self.project, self.params["name"], option="name")
-        return self.tree.environment_details(listed["environmentId"]) if listed else None
-
-    def create_body(self, desired):
-        return dict(desired, projectId=self.project["projectId"])
-
-    def check_absent(self, current):
-        if current.get("isDefault"):
-            raise DokployError("option name: %r is the default environment of project %r, which Dokploy cannot "
-                               "remove; remove the project instead" % (current.get("name"), self.project.get("name")))
-        self.remove_services([current], "environment %r" % current.get("name"))
+from ansible_collections.community.dokploy.plugins.module_utils._resources.environment import MODULE_RULES, Environment, argument_spec
 
 
 def main():
-    dokploy = DokployModule(
-        argument_spec=dict(
-            project=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            description=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            force=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
+    dokploy = DokployModule(argument_spec=argument_spec(), supports_check_mode=True, **MODULE_RULES)
     dokploy.run(Environment(dokploy).run)
 
 

@@ -73,51 +73,11 @@ id:
 """
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
-from ansible_collections.community.dokploy.plugins.module_utils._child import Child, parent_argument_spec
-from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
-from ansible_collections.community.dokploy.plugins.module_utils._validate import (
-    check_not_empty,
-    check_regex,
-)
-
-
-class Redirect(Child):
-    kind = "redirect"
-    result_key = "redirect"
-    id_field = "redirectId"
-    read_procedure = "redirects.one"
-    create_procedure = "redirects.create"
-    delete_procedure = "redirects.delete"
-    writers = {"update": ("redirects.update", ("regex", "replacement", "permanent"))}
-    identity_fields = ("regex",)
-    required_to_create = ("replacement",)
-    app_list_key = "redirects"
-    fields = (
-        Field("regex", "regex", writer=None),
-        Field("replacement", "replacement"),
-        Field("permanent", "permanent"),
-    )
-
-    def validate(self):
-        check_not_empty(self.params["regex"], "regex")
-        check_not_empty(self.params["replacement"], "replacement")
-        if self.params["state"] == "present":
-            # With state=absent, regex only selects what to remove: Go syntax Python's re refuses is fine there.
-            check_regex(self.params["regex"], "regex")
-
-    def create_body(self, desired):
-        return dict(dict(permanent=False), applicationId=self.parent_id, **desired)
+from ansible_collections.community.dokploy.plugins.module_utils._resources.redirect import MODULE_RULES, Redirect, argument_spec
 
 
 def main():
-    spec = parent_argument_spec(("app",))
-    spec.update(
-        regex=dict(type="str", required=True),
-        replacement=dict(type="str"),
-        permanent=dict(type="bool"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    dokploy = DokployModule(argument_spec=spec, supports_check_mode=True)
+    dokploy = DokployModule(argument_spec=argument_spec(), supports_check_mode=True, **MODULE_RULES)
     dokploy.run(Redirect(dokploy).run)
 
 

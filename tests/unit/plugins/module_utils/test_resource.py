@@ -137,7 +137,7 @@ def test_a_400_on_an_existing_object_names_the_options_at_fault():
 
 
 def test_basic_auth_never_lets_the_raw_sql_error_through():
-    from ansible_collections.community.dokploy.plugins.modules.dokploy_basic_auth import BasicAuth
+    from ansible_collections.community.dokploy.plugins.module_utils._resources.basic_auth import BasicAuth
 
     raw = DokployError('security.create: HTTP 400 BAD_REQUEST: Failed query: insert into "security" ... '
                        "params: id,admin,leaked-Pass-1,2026-11-22,app-1", status=400, code="BAD_REQUEST")

@@ -3,7 +3,7 @@
 import contextlib
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import WriteOutcomeUnknown
-from ansible_collections.community.dokploy.plugins.modules.dokploy_project import Project
+from ansible_collections.community.dokploy.plugins.module_utils._resources.project import Project
 
 TAG = {"tagId": "t1", "name": "client-acme", "color": None}
 
