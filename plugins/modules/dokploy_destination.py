@@ -223,10 +223,6 @@ def check_secret(value, option):
     return value
 
 
-class TestFailed(DokployError):
-    """Dokploy's connection test of the new values failed: nothing was stored."""
-
-
 class Destination(Resource):
     kind = "destination"
     result_key = "destination"
@@ -284,9 +280,9 @@ class Destination(Resource):
         except DokployError as exc:
             if exc.field_errors or exc.status != 400:
                 raise
-            raise TestFailed("destination %r was not %s: Dokploy's connection test (rclone ls of bucket %r) failed, "
-                             "and nothing was stored: %s" % (body.get("name"), what, body.get("bucket"), exc.message),
-                             status=exc.status, code=exc.code, procedure=exc.procedure)
+            raise DokployError("destination %r was not %s: Dokploy's connection test (rclone ls of bucket %r) failed, "
+                               "and nothing was stored: %s" % (body.get("name"), what, body.get("bucket"), exc.message),
+                               status=exc.status, code=exc.code, procedure=exc.procedure)
 
     def check_absent(self, current):
         self.report_dependents(current, "removed_backups", self.backups_using(current[self.id_field]),

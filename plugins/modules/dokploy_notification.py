@@ -483,10 +483,6 @@ def child_id(kind):
     return "%sId" % kind
 
 
-class TestFailed(DokployError):
-    """Dokploy's test message with the new settings failed: nothing was stored."""
-
-
 class Notification(Resource):
     kind = "notification"
     result_key = "notification"
@@ -646,10 +642,10 @@ class Notification(Resource):
         except DokployError as exc:
             if exc.field_errors or exc.status != 400:
                 raise
-            raise TestFailed("option test: Dokploy's test message through the new %s settings failed, so notification "
-                             "%r was not %s (nothing was stored): %s"
-                             % (self.type, self.params["name"], what, exc.message),
-                             status=exc.status, code=exc.code, procedure=exc.procedure)
+            raise DokployError("option test: Dokploy's test message through the new %s settings failed, so notification "
+                               "%r was not %s (nothing was stored): %s"
+                               % (self.type, self.params["name"], what, exc.message),
+                               status=exc.status, code=exc.code, procedure=exc.procedure)
 
     def result(self, current):
         result = super(Notification, self).result(current)

@@ -22,8 +22,9 @@ from ansible_collections.community.dokploy.plugins.module_utils._deployments imp
     wait_argument_spec,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._resource import Field
+from ansible_collections.community.dokploy.plugins.module_utils._resources.backup import check_keep_latest
 from ansible_collections.community.dokploy.plugins.module_utils._tree import SERVICE_KINDS
-from ansible_collections.community.dokploy.plugins.module_utils._validate import check_cron, check_range, error
+from ansible_collections.community.dokploy.plugins.module_utils._validate import check_cron, error
 
 # Docker's rule for volume names, which Dokploy checks (VOLUME_NAME_REGEX).
 VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
@@ -41,11 +42,6 @@ def check_volume_name(value, option):
 def check_prefix(value, option):
     if "\n" in value or "\r" in value:
         raise error(option, "%r must not contain line breaks" % value)
-    return value
-
-
-def check_keep_latest(value, option):
-    check_range(value, option, minimum=1)
     return value
 
 
