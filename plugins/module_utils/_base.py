@@ -34,6 +34,8 @@ class RedactingModule(AnsibleModule):
     """
 
     secrets = None
+    # The options as the result's ``invocation`` shows them, when a module masks secrets nested in them itself.
+    shown_params = None
 
     def warn(self, warning, *args, **kwargs):  # pylint: disable=arguments-differ
         super(RedactingModule, self).warn(self._redact(warning), *args, **kwargs)
@@ -41,9 +43,13 @@ class RedactingModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         if self.secrets is not None:
             kwargs = self.secrets.redact_all(kwargs)
+        if self.shown_params is not None:
+            kwargs.setdefault("invocation", {"module_args": self.shown_params})
         super(RedactingModule, self).fail_json(self._redact(msg), **kwargs)
 
     def exit_json(self, **kwargs):
+        if self.shown_params is not None:
+            kwargs.setdefault("invocation", {"module_args": self.shown_params})
         if "msg" in kwargs:
             kwargs["msg"] = self._redact(kwargs["msg"])
         super(RedactingModule, self).exit_json(**kwargs)

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 import os
 import re
@@ -143,6 +144,10 @@ def normalize_base_url(api_url):
     return url + "/api"
 
 
+def _cache_key(procedure, params):
+    return procedure, tuple(sorted(params.items()))
+
+
 def _query_value(value):
     """Query parameters are strings: render booleans as Dokploy's parser expects."""
     if isinstance(value, bool):
@@ -201,13 +206,34 @@ class DokployClient:
         self.session.mount("https://", adapter)
         # Every request the client sent (retries included), in order: modules report them and tests count them.
         self.calls = []
+        # Answers of reads, kept until the next write when a module reads one tree many times (see cache_reads).
+        self.read_cache = None
 
     # -- public API ---------------------------------------------------------
 
     def query(self, procedure, **params):
         """Call a read procedure (HTTP GET); ``None`` parameters are left out."""
         clean = dict((k, _query_value(v)) for k, v in params.items() if v is not None)
-        return self._request("GET", procedure, params=clean)
+        if self.read_cache is None:
+            return self._request("GET", procedure, params=clean)
+        key = _cache_key(procedure, clean)
+        if key not in self.read_cache:
+            self.read_cache[key] = self._request("GET", procedure, params=clean)
+        return copy.deepcopy(self.read_cache[key])
+
+    def cache_reads(self, enabled=True):
+        """Answer a read sent again from memory until the next write (which may change any answer).
+
+        For a module that converges many objects of one project, each reading the same tree and services;
+        never while following a deployment, whose lists change without a write of this client.
+        """
+        self.read_cache = {} if enabled else None
+
+    def known_answer(self, procedure, answer, **params):
+        """Tell the cache the answer a read would give, when another read's answer holds it exactly."""
+        if self.read_cache is not None:
+            clean = dict((k, _query_value(v)) for k, v in params.items() if v is not None)
+            self.read_cache[_cache_key(procedure, clean)] = copy.deepcopy(answer)
 
     def query_object(self, procedure, **params):
         """A read that must answer one object (a JSON object)."""
@@ -227,6 +253,8 @@ class DokployClient:
             repeatable_write = repeatable(procedure)
         body = body if body is not None else {}
         self.secrets.learn(body)
+        if self.read_cache is not None:
+            self.read_cache.clear()
         return self._request("POST", procedure, json_body=body, resend_unknown=repeatable_write)
 
     def expect(self, answer, kind, procedure):

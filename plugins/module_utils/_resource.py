@@ -264,8 +264,9 @@ class Resource:
         return self.result(current)
 
     def serialized(self):
-        """The machine-wide lock on :meth:`lock_scope` of this server; none in check mode (nothing is written)."""
-        if self.check_mode:
+        """The machine-wide lock on :meth:`lock_scope` of this server; none in check mode (nothing is written),
+        nor when the caller holds it already (dokploy_stack locks its project once for all its objects)."""
+        if self.check_mode or getattr(self.dokploy, "holds_lock", False):
             return _Unlocked()
         return ProjectLock(self.client.base_url, self.lock_scope())
 

@@ -83,7 +83,8 @@ class Compose(Resource):
     def result(self, current):
         result = super(Compose, self).result(current)
         result["services"] = []
-        if current:
+        # dokploy_stack returns its plan, not the services of each compose file (a read of each, a git fetch).
+        if current and getattr(self.dokploy, "reports_services", True):
             try:
                 result["services"] = self.client.query("compose.loadServices", composeId=current["composeId"],
                                                        type="fetch") or []

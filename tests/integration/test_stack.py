@@ -1,0 +1,153 @@
+"""dokploy_stack against the simulator: a whole project from one declaration, by the single modules' resources."""
+
+import copy
+import uuid
+
+import pytest
+
+from tests.integration.lifecycle import assert_no_secret
+
+DB_PASSWORD = "Stack-Db-Pass-7731"
+ENV_SECRET = "stack-env-Secret-4410"
+AUTH_PASSWORD = "Stack-Auth-Pw-9902"
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def declaration(project, apps=7):
+    """A project of ``apps`` applications (each with env, a domain and a mount), a compose stack and two databases."""
+    production = {
+        "description": "live",
+        "apps": [{"name": "web-%d" % index, "docker_image": "nginx:1.27", "memory_limit": "256M",
+                  "env": {"INDEX": str(index), "TOKEN": ENV_SECRET},
+                  "domains": [{"host": "web-%d.%s.example" % (index, project), "port": 80}],
+                  "mounts": [{"mount_path": "/data", "type": "volume", "volume_name": "%s-web-%d" % (project, index)}]}
+                 for index in range(apps)],
+        "compose": [{"name": "queue", "compose_file": "services:\n  worker:\n    image: busybox\n",
+                     "env": {"QUEUE": "jobs"}}],
+        "databases": [{"name": "db", "type": "postgres", "database_name": "shop", "database_user": "shop",
+                       "database_password": DB_PASSWORD},
+                      {"name": "cache", "type": "redis", "database_password": DB_PASSWORD}],
+    }
+    production["apps"][0]["ports"] = [{"published_port": 0, "target_port": 80}]
+    production["apps"][0]["basic_auth"] = [{"username": "admin", "password": AUTH_PASSWORD}]
+    production["apps"][0]["redirects"] = [{"regex": "^/old/(.*)", "replacement": "/new/$1", "permanent": True}]
+    del production["apps"][0]["ports"]
+    return {"project": project, "description": "a client", "environments": {"production": production},
+            "deploy": "never"}
+
+
+SECRETS = [DB_PASSWORD, ENV_SECRET, AUTH_PASSWORD]
+
+
+def test_a_project_of_ten_services_from_empty_in_one_task(run_module):
+    project = unique("stack")
+    args = declaration(project)
+
+    dry = run_module("dokploy_stack", args, check=True)
+    assert not dry.failed and dry.changed is True, dry
+    assert dry.writes == [], dry
+    plan = dry.result["plan"]
+    creates = [(e["kind"], e["name"]) for e in plan if e["action"] == "create"]
+    assert ("project", project) in creates and ("app", "web-6") in creates and ("db", "db") in creates, plan
+    assert ("domain", "web-3.%s.example, /" % project) in creates and ("compose", "queue") in creates, plan
+    web = next(e for e in plan if e["kind"] == "app" and e["name"] == "web-0")
+    assert web["changes"]["memory_limit"] == {"before": None, "after": "256M"}, web
+    db = next(e for e in plan if e["kind"] == "db")
+    assert db["changes"]["database_password"]["after"] == "********", db
+    assert_no_secret(dry, SECRETS)
+
+    created = run_module("dokploy_stack", args)
+    assert not created.failed and created.changed is True, created
+    assert created.writes.count("application.create") == 7 and created.writes.count("project.create") == 1, created
+    assert created.writes.count("postgres.create") == 1 and created.writes.count("compose.create") == 1, created
+    assert [(e["action"], e["kind"], e["name"]) for e in created.result["plan"]] == \
+        [(e["action"], e["kind"], e["name"]) for e in plan], created
+    assert_no_secret(created, SECRETS)
+
+    again = run_module("dokploy_stack", args)
+    assert not again.failed and again.changed is False, again
+    assert again.writes == [] and again.result["plan"] == [], again
+    # The tree once (project.all, environment.one), then each service once.
+    assert len(again.reads) <= 10 + 2, again.reads
+    assert_no_secret(again, SECRETS)
+
+
+def test_one_nested_change_sends_only_its_write(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=2)
+    assert not run_module("dokploy_stack", args).failed
+    changed = copy.deepcopy(args)
+    changed["environments"]["production"]["apps"][1]["domains"][0]["port"] = 8080
+    run = run_module("dokploy_stack", changed)
+    assert not run.failed and run.changed is True, run
+    assert run.writes == ["domain.update"], run
+    assert run.result["plan"] == [{"action": "update", "kind": "domain", "environment": "production",
+                                   "name": "web-1.%s.example, /" % project,
+                                   "changes": {"port": {"before": 80, "after": 8080}}}], run
+    assert run_module("dokploy_stack", changed).writes == []
+
+
+def test_env_changes_are_planned_by_key_and_masked(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=1)
+    assert not run_module("dokploy_stack", args).failed
+    changed = copy.deepcopy(args)
+    changed["environments"]["production"]["apps"][0]["env"]["TOKEN"] = ENV_SECRET + "-new"
+    run = run_module("dokploy_stack", changed)
+    assert run.writes == ["application.saveEnvironment"], run
+    [entry] = run.result["plan"]
+    assert entry["kind"] == "env" and entry["changes"] == {"TOKEN": {"before": "********", "after": "********"}}
+    assert_no_secret(run, SECRETS + [ENV_SECRET + "-new"])
+
+
+def test_prune_lists_in_check_mode_then_removes(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=3)
+    assert not run_module("dokploy_stack", args).failed
+    smaller = copy.deepcopy(args)
+    production = smaller["environments"]["production"]
+    del production["apps"][2]
+    production["apps"][1]["domains"] = []
+    del production["apps"][0]["env"]["INDEX"]
+    smaller["prune"] = True
+    without_prune = run_module("dokploy_stack", dict(smaller, prune=False))
+    assert without_prune.writes == [] and without_prune.changed is False, without_prune
+
+    dry = run_module("dokploy_stack", smaller, check=True)
+    assert dry.writes == [] and dry.changed is True, dry
+    listed = sorted((e["action"], e["kind"], e["name"]) for e in dry.result["plan"])
+    assert listed == sorted([("delete", "app", "web-2"), ("delete", "domain", "web-1.%s.example, /" % project),
+                             ("update", "env", "web-0")]), dry.result["plan"]
+
+    pruned = run_module("dokploy_stack", smaller)
+    assert not pruned.failed, pruned
+    assert sorted(pruned.writes) == sorted(["application.delete", "domain.delete", "application.saveEnvironment"])
+    assert run_module("dokploy_stack", smaller).writes == []
+
+
+@pytest.mark.parametrize("where, value, named", [
+    (("apps", 1, "memory_limit"), "lots", "environments.production.apps[1].memory_limit"),
+    (("apps", 1, "replicas"), "many", "environments.production.apps[1].replicas"),
+    (("apps", 1, "colour"), "blue", "environments.production.apps[1].colour"),
+    (("databases", 0, "database_password"), "has space", "environments.production.databases[0].database_password"),
+])
+def test_bad_input_deep_in_the_declaration_fails_before_any_write(run_module, where, value, named):
+    project = unique("stack")
+    args = declaration(project, apps=2)
+    list_key, index, option = where
+    args["environments"]["production"][list_key][index][option] = value
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.requests == [], run
+    assert run.result["msg"].startswith(named + ":"), run.result["msg"]
+
+
+def test_bad_nested_child_is_named_by_its_path(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=2)
+    args["environments"]["production"]["apps"][1]["domains"][0]["port"] = 70000
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.requests == [], run
+    assert run.result["msg"].startswith("environments.production.apps[1].domains[0].port:"), run.result["msg"]
