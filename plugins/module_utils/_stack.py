@@ -602,7 +602,7 @@ class Stack:
                 except DokployError as exc:
                     with lock:
                         failures.append("%s: %s" % (unit.label(), exc.message))
-                        outcome = exc.to_result().get("deployment") or {"error": exc.message}
+                        outcome = dict(getattr(exc, "details", None) or {"error": exc.message})
                 with lock:
                     results[unit.path] = dict(outcome, service=unit.label())
 
@@ -613,9 +613,8 @@ class Stack:
             thread.join()
         deployed = [results[u.path] for u in services if u.path in results]
         if failures:
-            raise StackFailed(DokployError("%d of %d deployments failed: %s" % (len(failures), len(services),
-                                                                                 " || ".join(failures))),
-                              dict(plan=plan, deployments=deployed, changed=True))
+            message = "%d of %d deployments failed: %s" % (len(failures), len(services), " || ".join(failures))
+            raise StackFailed(DokployError(message), dict(plan=plan, deployments=deployed, changed=True))
         return deployed
 
     def deploy_service(self, unit):

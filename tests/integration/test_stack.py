@@ -151,3 +151,48 @@ def test_bad_nested_child_is_named_by_its_path(run_module):
     run = run_module("dokploy_stack", args)
     assert run.failed and run.requests == [], run
     assert run.result["msg"].startswith("environments.production.apps[1].domains[0].port:"), run.result["msg"]
+
+
+def test_deploy_waits_for_every_new_deployment_and_names_each_failure(run_module):
+    project = unique("stack")
+    args = dict(declaration(project, apps=3), deploy="changed", poll_interval=0.3, max_parallel=2, log_lines=10)
+    created = run_module("dokploy_stack", args)
+    assert not created.failed, created
+    deploys = [(e["kind"], e["name"]) for e in created.result["plan"] if e["action"] == "deploy"]
+    assert sorted(deploys) == sorted([("app", "web-0"), ("app", "web-1"), ("app", "web-2"), ("compose", "queue"),
+                                      ("db", "db"), ("db", "cache")]), created.result["plan"]
+    assert created.writes.count("application.deploy") == 3 and created.writes.count("compose.deploy") == 1
+    assert created.writes.count("postgres.deploy") == 1 and created.writes.count("redis.deploy") == 1
+    followed = [d for d in created.result["deployments"] if "deployment" in d]
+    assert len(followed) == 4 and all(d["deployment"]["status"] == "done" for d in followed), created
+    assert run_module("dokploy_stack", args).writes == []
+
+    # Two apps change, one of which now fails its deployments: one error names it, with its log tail.
+    failing = copy.deepcopy(args)
+    apps = failing["environments"]["production"]["apps"]
+    apps[1]["env"]["SIMULATOR_DEPLOY_FAIL"] = "1"
+    apps[2]["memory_limit"] = "512M"
+    run = run_module("dokploy_stack", failing)
+    assert run.failed and run.changed is True, run
+    assert sorted(w for w in run.writes if w.endswith(".deploy")) == ["application.deploy", "application.deploy"]
+    assert run.result["msg"].startswith("1 of 2 deployments failed: app web-1 (production): deployment "), run
+    assert "ended in error" in run.result["msg"] and "last log lines: " in run.result["msg"], run
+    statuses = sorted(d["deployment"]["status"] for d in run.result["deployments"])
+    assert statuses == ["done", "error"], run.result["deployments"]
+    assert_no_secret(run, SECRETS)
+
+
+def test_check_mode_plans_the_deploys_a_change_triggers(run_module):
+    project = unique("stack")
+    args = dict(declaration(project, apps=2), deploy="never")
+    assert not run_module("dokploy_stack", args).failed
+    changed = copy.deepcopy(args)
+    changed["deploy"] = "changed"
+    changed["environments"]["production"]["apps"][0]["mounts"][0]["volume_name"] = "%s-other" % project
+    dry = run_module("dokploy_stack", changed, check=True)
+    assert dry.writes == [] and dry.changed is True, dry
+    assert [(e["action"], e["kind"], e["name"]) for e in dry.result["plan"]] == [
+        ("update", "mount", "/data"), ("deploy", "app", "web-0")], dry.result["plan"]
+    always = run_module("dokploy_stack", dict(args, deploy="always"), check=True)
+    assert sorted(e["name"] for e in always.result["plan"] if e["action"] == "deploy") == \
+        ["cache", "db", "queue", "web-0", "web-1"], always.result["plan"]
