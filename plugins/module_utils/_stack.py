@@ -333,8 +333,8 @@ class Stack:
                                           "%s.%s" % (where, child_key))
 
     def declare_env(self, service, values, parent, path):
-        if values is None and not self.params["prune"]:
-            return
+        if values is None:
+            return  # env values are secrets an export leaves out: no env means "leave it", with prune too
         if values is not None and not isinstance(values, dict):
             raise DokployError("%s.env: a mapping of KEY: value, as dokploy_env's vars" % path)
         options = {"vars": values or {}, "exclusive": self.params["prune"], "allow_empty": True}

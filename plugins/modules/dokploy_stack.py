@@ -56,7 +56,8 @@ options:
   prune:
     description:
       - Also remove what the declared environments hold and the declaration does not name, services, their
-        children and env keys. An entry without C(env), C(domains)... then means that service has none.
+        children and env keys. An entry without C(domains), C(mounts)... then means that service has none; an entry
+        without C(env) leaves its env as it is (an export leaves env values out), and C(env: {}) removes every key.
       - Removed services are removed as the single modules remove them (compose volumes are kept). The data volume
         Dokploy made for a database is never removed. Nothing outside the project is touched.
       - In check mode the removals are listed in RV(plan) and nothing is removed.
