@@ -94,7 +94,9 @@ secrets_to_fill:
   returned: always
   type: list
   elements: str
-  sample: [environments.production.apps[0].env.DATABASE_URL, environments.production.databases[0].database_password]
+  sample:
+    - environments.production.apps[0].env.DATABASE_URL
+    - environments.production.databases[0].database_password
 dest:
   description: The file written, when O(dest) is set.
   returned: when O(dest) is set

@@ -18,7 +18,7 @@ description:
     variables, domains, mounts, ports, redirects and basic auth users match one declaration, in one task.
   - Each entry takes exactly the options of the single module for that object (M(community.dokploy.dokploy_app),
     M(community.dokploy.dokploy_compose), M(community.dokploy.dokploy_db), M(community.dokploy.dokploy_domain)...),
-    without the options that name where it is (O(project), the environment, the parent service): the stack sets
+    without the options that name where it is (O(project), the environment, the parent service); the stack sets
     those from where the entry is. The single modules' code does the work, so an entry behaves exactly as its task
     would.
   - Every entry is checked before any request, and every object is looked up and compared before the first write,
@@ -26,7 +26,7 @@ description:
     the task before anything is changed, naming the entry by its path, for example
     C(environments.production.apps[2].memory_limit).
   - A run that changes nothing reads the project's tree once and each service once, and sends no write.
-  - The result's RV(plan) lists what the run changes (in check mode: would change), object by object.
+  - The result's RV(plan) lists what the run changes (in check mode, would change), object by object.
 options:
   project:
     description:
@@ -45,7 +45,7 @@ options:
         M(community.dokploy.dokploy_compose) options and C(databases) of M(community.dokploy.dokploy_db) options
         (C(type) included), each without O(project), C(environment) and C(create_project).
       - An entry may also hold its children, each a list of the child module's options without the options naming
-        the project, environment and service, C(env) (a mapping C(KEY: value), as the C(vars) of
+        the project, environment and service, C(env) (a mapping of keys to values, as the C(vars) of
         M(community.dokploy.dokploy_env)), C(domains) (M(community.dokploy.dokploy_domain), for apps and compose),
         C(mounts) (M(community.dokploy.dokploy_mount)), and for apps C(ports) (M(community.dokploy.dokploy_port)),
         C(redirects) (M(community.dokploy.dokploy_redirect)) and C(basic_auth)
@@ -57,7 +57,7 @@ options:
     description:
       - Also remove what the declared environments hold and the declaration does not name, services, their
         children and env keys. An entry without C(domains), C(mounts)... then means that service has none; an entry
-        without C(env) leaves its env as it is (an export leaves env values out), and C(env: {}) removes every key.
+        without C(env) leaves its env as it is (an export leaves env values out), and an empty C(env) removes every key.
       - Removed services are removed as the single modules remove them (compose volumes are kept). The data volume
         Dokploy made for a database is never removed. Nothing outside the project is touched.
       - In check mode the removals are listed in RV(plan) and nothing is removed.
