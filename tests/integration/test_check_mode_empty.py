@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.conftest import API_KEY, ROOT, SECOND_ORG_KEY
+from tests.integration.test_roles_playbooks import client_inventory
 from tests.simulator.harness import Simulator
 
 pytestmark = pytest.mark.simulator_only("an empty server: a simulator of its own whose two organizations hold nothing")
@@ -47,11 +48,19 @@ def test_clients_playbook_and_role_in_check_mode_on_empty_organizations(empty, r
         "client_env": {"acme": {"TOKEN": "client-Secret-73"}},
         "release": "1.27",
     }))
-    run = run_playbook("playbooks/clients.yml", "--check", "--diff", "-e", "@%s" % variables)
+    run = run_playbook("playbooks/clients_same_app.yml", "--check", "--diff", "-e", "@%s" % variables)
     assert_nothing_written(empty, run)
-    # Per client: app, env (acme only), domain, deploy.
-    assert run.recap["localhost"]["changed"] >= 7, run
+    # One dokploy_stack task per client, each planning its project, app, env, domain and deploy.
+    assert run.recap["localhost"]["changed"] == 2, run
+    assert run.stdout.count("+++ after: create app web (production)") == 2, run
     assert "client-Secret-73" not in run.output
+
+    clients = {"acme": {"client_environments": {"production": {"apps": [
+        {"name": "web", "docker_image": "nginx:1.27", "env": {"TOKEN": "client-Secret-73"}}]}}}}
+    declared = run_playbook("playbooks/clients.yml", "--check", "--diff", *client_inventory(tmp_path, empty, clients))
+    assert_nothing_written(empty, declared)
+    assert declared.recap["acme"]["changed"] == 1 and "+++ after: create app web (production)" in declared.stdout, declared
+    assert "client-Secret-73" not in declared.output
 
 
 def getting_started_playbook():
