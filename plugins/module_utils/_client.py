@@ -18,7 +18,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import json
 import os
 import re
@@ -218,8 +217,9 @@ class DokployClient:
             return self._request("GET", procedure, params=clean)
         key = _cache_key(procedure, clean)
         if key not in self.read_cache:
-            self.read_cache[key] = self._request("GET", procedure, params=clean)
-        return copy.deepcopy(self.read_cache[key])
+            # Kept as JSON: each caller gets its own copy to change, and loading is cheaper than deepcopy.
+            self.read_cache[key] = json.dumps(self._request("GET", procedure, params=clean))
+        return json.loads(self.read_cache[key])
 
     def cache_reads(self, enabled=True):
         """Answer a read sent again from memory until the next write (which may change any answer).
@@ -233,7 +233,7 @@ class DokployClient:
         """Tell the cache the answer a read would give, when another read's answer holds it exactly."""
         if self.read_cache is not None:
             clean = dict((k, _query_value(v)) for k, v in params.items() if v is not None)
-            self.read_cache[_cache_key(procedure, clean)] = copy.deepcopy(answer)
+            self.read_cache[_cache_key(procedure, clean)] = json.dumps(answer)
 
     def query_object(self, procedure, **params):
         """A read that must answer one object (a JSON object)."""

@@ -127,6 +127,10 @@ CHILD_ROWS = {
     "basic_auth": ("security", lambda row: {"username": row.get("username")}),
 }
 
+# The writes after which project.all and environment.one answer differently (the others change a service's own
+# settings or children, which its <kind>.one shows and the client reads again after any write).
+TREE_WRITES = (".create", ".delete", ".remove", "project.update", "environment.update", ".duplicate", ".move")
+
 DEPLOY_TRIGGERS = {
     # kind -> (trigger, deployments list, its parameter); databases deploy inside the request and keep no list.
     "application": ("application.deploy", "deployment.all", "applicationId"),
@@ -466,10 +470,11 @@ class Stack:
         return units
 
     def current_tree(self):
-        """One read of the tree until something is written."""
-        writes = len(self.client.writes)
-        if self.tree is None or self.tree_writes != writes:
-            self.tree, self.tree_writes = Tree(self.client), writes
+        """One read of the tree until a write adds, removes or renames something it lists."""
+        writes = self.client.writes
+        if self.tree is None or any(w.endswith(TREE_WRITES) for w in writes[self.tree_writes:]):
+            self.tree = Tree(self.client)
+        self.tree_writes = len(writes)
         return self.tree
 
     def execute(self, unit, check, static_only=False):
