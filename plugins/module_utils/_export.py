@@ -18,7 +18,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._client import D
 from ansible_collections.community.dokploy.plugins.module_utils._dotenv import parse
 from ansible_collections.community.dokploy.plugins.module_utils._resources.database import ENGINES
 from ansible_collections.community.dokploy.plugins.module_utils._secrets import is_empty
-from ansible_collections.community.dokploy.plugins.module_utils._stack import CHILD_ROWS, CHILDREN, SERVICES
+from ansible_collections.community.dokploy.plugins.module_utils._stack import CHILD_ROWS, CHILDREN, SERVICES, child_rows
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS, Tree
 
 # Declaration list -> the service kinds it holds.
@@ -128,7 +128,7 @@ class Exporter:
         for child_key in entry_kind.children:
             if child_key == "env":
                 continue
-            rows = current.get(CHILD_ROWS[child_key][0]) or []
+            rows = child_rows(self.client, child_key, kind, current[SERVICE_KINDS[kind][1]], current)
             children = []
             for row in sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in CHILD_ROWS[child_key][1](r).items())):
                 child_path = "%s.%s[%d]" % (path, child_key, len(children))
@@ -140,10 +140,12 @@ class Exporter:
     def child(self, child_key, list_key, row, path, label):
         kind = CHILDREN[child_key]
         entry = self.options(kind, row, path, "%s of %s" % (kind.kind, label))
+        if list_key != "compose":
+            entry.pop("service_name", None)  # only a compose file has several services
+        if list_key == "databases":
+            entry.pop("database_type", None)  # the database's own
         if child_key == "domains":
             entry["path"] = row.get("path") or "/"
-            if list_key != "compose":
-                entry.pop("service_name", None)
         elif child_key == "mounts":
             keep = MOUNT_SOURCES.get(row.get("type"), ())
             for option in sum(MOUNT_SOURCES.values(), ()):

@@ -38,6 +38,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._lock import Pro
 from ansible_collections.community.dokploy.plugins.module_utils._resource import same
 from ansible_collections.community.dokploy.plugins.module_utils._resources import (
     app,
+    backup,
     basic_auth,
     compose,
     database,
@@ -48,6 +49,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._resources impor
     port,
     project,
     redirect,
+    volume_backup,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._secrets import (
     MIN_SECRET,
@@ -79,7 +81,8 @@ def module_rules(module):
             "dokploy_mount": mount.MODULE_RULES, "dokploy_port": port.MODULE_RULES,
             "dokploy_redirect": redirect.MODULE_RULES, "dokploy_basic_auth": basic_auth.MODULE_RULES,
             "dokploy_env": env.MODULE_RULES, "dokploy_project": project.MODULE_RULES,
-            "dokploy_environment": environment.MODULE_RULES}[module]
+            "dokploy_environment": environment.MODULE_RULES, "dokploy_backup": backup.MODULE_RULES,
+            "dokploy_volume_backup": volume_backup.MODULE_RULES}[module]
 
 
 CHILDREN = {
@@ -91,16 +94,23 @@ CHILDREN = {
                            identity=("regex",)),
     "basic_auth": EntryKind("basic_auth", "dokploy_basic_auth", basic_auth.BasicAuth, basic_auth.argument_spec,
                             identity=("username",)),
+    "backups": EntryKind("backup", "dokploy_backup", backup.Backup, backup.argument_spec,
+                         identity=("destination", "prefix", "service_name")),
+    "volume_backups": EntryKind("volume_backup", "dokploy_volume_backup", volume_backup.VolumeBackup,
+                                volume_backup.argument_spec, identity=("name",)),
 }
+SCHEDULER_KINDS = ("backup", "volume_backup")
+# Options of the single modules that act once instead of describing the object: a run of their own.
+ONE_OFF_OPTIONS = ("run", "list_files")
 ENV = EntryKind("env", "dokploy_env", env.EnvVars, env.argument_spec)
 
 SERVICES = {
     "apps": EntryKind("app", "dokploy_app", app.App, app.argument_spec, parent_option="app",
-                      children=("env", "domains", "mounts", "ports", "redirects", "basic_auth")),
+                      children=("env", "domains", "mounts", "ports", "redirects", "basic_auth", "volume_backups")),
     "compose": EntryKind("compose", "dokploy_compose", compose.Compose, compose.argument_spec,
-                         parent_option="compose", children=("env", "domains", "mounts")),
+                         parent_option="compose", children=("env", "domains", "mounts", "backups", "volume_backups")),
     "databases": EntryKind("db", "dokploy_db", database.Database, database.argument_spec,
-                           parent_option="database", children=("env", "mounts")),
+                           parent_option="database", children=("env", "mounts", "backups")),
 }
 # The environment Dokploy creates with every project.
 DEFAULT_ENVIRONMENT = "production"
@@ -117,7 +127,8 @@ HELD_LISTS = {
 DATABASE_HELD_LISTS = (("mounts", "mounts.listByServiceId",
                         lambda kind, ident: {"serviceType": kind, "serviceId": ident}),)
 
-# Where a service's ``<kind>.one`` lists each kind of child, and the child options that identify one.
+# Where a service's ``<kind>.one`` lists each kind of child (or the read that lists them), the child options that
+# identify one, and whether a declared entry's options name that row.
 CHILD_ROWS = {
     "domains": ("domains", lambda row: {"host": row.get("host"), "path": row.get("path") or "/",
                                         "service_name": row.get("serviceName")}),
@@ -125,7 +136,28 @@ CHILD_ROWS = {
     "ports": ("ports", lambda row: {"published_port": row.get("publishedPort"), "protocol": row.get("protocol") or "tcp"}),
     "redirects": ("redirects", lambda row: {"regex": row.get("regex")}),
     "basic_auth": ("security", lambda row: {"username": row.get("username")}),
+    "backups": ("backups", lambda row: {"destination": row.get("destinationId"), "prefix": row.get("prefix"),
+                                        "service_name": row.get("serviceName")}),
+    "volume_backups": (None, lambda row: {"name": row.get("name")}),
 }
+
+
+def names_row(child_key, params, identity, row):
+    """Whether a declared child (its validated options) is the existing ``row`` (whose options are ``identity``)."""
+    if child_key == "backups":
+        # The destination may be declared by name, and a row knows its destination's id and name.
+        return (same(params.get("prefix"), row.get("prefix")) and same(params.get("service_name"), row.get("serviceName"))
+                and params.get("destination") in (row.get("destinationId"), (row.get("destination") or {}).get("name")))
+    return all(same(params.get(option), value) for option, value in identity.items())
+
+
+def child_rows(client, child_key, kind, service_id, current):
+    """The existing children of a service, from its ``<kind>.one`` (``current``) or their own list."""
+    key = CHILD_ROWS[child_key][0]
+    if key is not None:
+        return current.get(key) or []
+    return client.query_list("volumeBackups.list", id=service_id, volumeBackupType=kind)
+
 
 # The writes after which project.all and environment.one answer differently (the others change a service's own
 # settings or children, which its <kind>.one shows and the client reads again after any write).
@@ -370,6 +402,9 @@ class Stack:
         """``options`` checked against exactly the options of ``kind.module``; the parents are the stack's."""
         rename = rename or {}
         for option in sorted(options):
+            if option in ONE_OFF_OPTIONS and options[option]:
+                raise DokployError("%s.%s: not used in dokploy_stack, which describes objects; run %s for it"
+                                   % (path, option, kind.module))
             if option in fixed:
                 raise DokployError("%s.%s: set by dokploy_stack from where the entry is; leave it out"
                                    % (path, rename.get(option, option)))
@@ -549,16 +584,16 @@ class Stack:
             if child_key == "env":
                 continue
             child_kind = CHILDREN[child_key]
-            row_key, identity_of = CHILD_ROWS[child_key]
-            for row in current.get(row_key) or []:
-                identity = identity_of(row)
-                if child_key == "domains" and entry_kind.kind != "compose":
-                    identity.pop("service_name")
+            for row in child_rows(self.client, child_key, kind, service.result["id"], current):
+                identity = CHILD_ROWS[child_key][1](row)
+                if child_key in ("domains", "backups", "volume_backups") and entry_kind.kind != "compose":
+                    identity.pop("service_name", None)
+                if child_key == "backups" and entry_kind.kind == "compose":
+                    identity["database_type"] = row.get("databaseType")
                 if child_key == "mounts" and entry_kind.kind == "db" and row.get("type") == "volume" \
                         and (row.get("volumeName") or "").endswith("-data"):
                     continue  # the database's own data, guarded by dokploy_mount: never pruned
-                if any(all(same(u.params.get(o), v) for o, v in identity.items())
-                       for u in declared if u.entry_kind is child_kind):
+                if any(names_row(child_key, u.params, identity, row) for u in declared if u.entry_kind is child_kind):
                     continue
                 options = dict(identity, state="absent")
                 path = "prune: %s %s of %s %s" % (child_kind.kind, ", ".join(str(v) for v in identity.values()),
@@ -576,7 +611,8 @@ class Stack:
         mode = self.params["deploy"]
         if mode == "never":
             return []
-        keys = set(u.service for u in units if u.service is not None)
+        # A backup's settings are the scheduler's, not the service's: they need no deploy.
+        keys = set(u.service for u in units if u.service is not None and u.entry_kind.kind not in SCHEDULER_KINDS)
         wanted = []
         for unit in self.units:
             if unit.service is None or unit.entry_kind not in SERVICES.values() or unit.deleting:

@@ -49,7 +49,10 @@ options:
         M(community.dokploy.dokploy_env)), C(domains) (M(community.dokploy.dokploy_domain), for apps and compose),
         C(mounts) (M(community.dokploy.dokploy_mount)), and for apps C(ports) (M(community.dokploy.dokploy_port)),
         C(redirects) (M(community.dokploy.dokploy_redirect)) and C(basic_auth)
-        (M(community.dokploy.dokploy_basic_auth)).
+        (M(community.dokploy.dokploy_basic_auth)), C(backups) (M(community.dokploy.dokploy_backup), for databases and
+        compose) and C(volume_backups) (M(community.dokploy.dokploy_volume_backup), for apps and compose).
+      - The options that act once (C(run), C(list_files)) are refused; run the single module for them. A change of
+        a backup or volume backup alone deploys nothing.
       - Environments the declaration does not name are never changed, with O(prune) neither.
     type: dict
     default: {}

@@ -6,7 +6,9 @@ import uuid
 
 import yaml
 
+from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
 from tests.conftest import API_KEY
+from tests.integration.test_backup import make_destination
 from tests.integration.lifecycle import assert_no_secret
 
 DB_PASSWORD = "Export-Db-Pass-5521"
@@ -19,8 +21,9 @@ def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
 
 
-def build_with_single_modules(run_module, project):
+def build_with_single_modules(run_module, project, sim):
     """A project made task by task, as a user of the single modules would."""
+    destination = make_destination(DokployClient(sim.base_url, API_KEY), unique("dest"))
     steps = [
         ("dokploy_app", {"project": project, "create_project": True, "name": "web", "docker_image": "nginx:1.27",
                          "memory_limit": "256M", "cpu_limit": 0.5, "replicas": 2, "description": "the shop"}),
@@ -43,6 +46,12 @@ def build_with_single_modules(run_module, project):
                              "compose_file": "services:\n  worker:\n    image: busybox\n"}),
         ("dokploy_domain", {"project": project, "compose": "queue", "service_name": "worker",
                             "host": "queue.%s.example" % project, "port": 9000}),
+        ("dokploy_backup", {"project": project, "database": "db", "database_type": "postgres",
+                            "destination": destination, "prefix": "%s/db" % project, "schedule": "0 3 * * *",
+                            "keep_latest": 7}),
+        ("dokploy_volume_backup", {"project": project, "app": "web", "name": "data",
+                                   "volume_name": "%s-data-web" % project, "prefix": "%s/web" % project,
+                                   "schedule": "0 4 * * *", "destination": destination}),
         ("dokploy_environment", {"project": project, "name": "staging", "description": "tests"}),
         ("dokploy_db", {"project": project, "environment": "staging", "type": "redis", "name": "cache",
                         "database_password": DB_PASSWORD}),
@@ -54,9 +63,9 @@ def build_with_single_modules(run_module, project):
         assert not run.failed, run
 
 
-def test_a_project_built_by_the_single_modules_round_trips_with_zero_writes(run_module):
+def test_a_project_built_by_the_single_modules_round_trips_with_zero_writes(run_module, sim):
     project = unique("export")
-    build_with_single_modules(run_module, project)
+    build_with_single_modules(run_module, project, sim)
 
     exported = run_module("dokploy_export", {"project": project})
     assert not exported.failed and exported.changed is False, exported
@@ -70,6 +79,9 @@ def test_a_project_built_by_the_single_modules_round_trips_with_zero_writes(run_
     api = next(a for a in production["apps"] if a["name"] == "api")
     assert api["git_url"] == "https://example.com/acme/api.git" and "docker_image" not in api, api
     assert declaration["environments"]["staging"]["databases"][0]["type"] == "redis"
+    [backup] = production["databases"][0]["backups"]
+    assert backup["keep_latest"] == 7 and backup["schedule"] == "0 3 * * *" and "database_type" not in backup, backup
+    assert web["volume_backups"][0]["name"] == "data" and "service_name" not in web["volume_backups"][0], web
     web_path = "environments.production.apps[%d]" % production["apps"].index(web)
     db_path = "environments.production.databases[0]"
     fill = exported.result["secrets_to_fill"]
@@ -85,9 +97,9 @@ def test_a_project_built_by_the_single_modules_round_trips_with_zero_writes(run_
     assert pruned.writes == [] and pruned.result["plan"] == [], pruned
 
 
-def test_secrets_go_to_dest_only(run_module, tmp_path):
+def test_secrets_go_to_dest_only(run_module, tmp_path, sim):
     project = unique("export")
-    build_with_single_modules(run_module, project)
+    build_with_single_modules(run_module, project, sim)
     dest = tmp_path / "acme.yml"
 
     refused = run_module("dokploy_export", {"project": project, "include_secrets": True})

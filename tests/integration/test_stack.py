@@ -196,3 +196,48 @@ def test_check_mode_plans_the_deploys_a_change_triggers(run_module):
     always = run_module("dokploy_stack", dict(args, deploy="always"), check=True)
     assert sorted(e["name"] for e in always.result["plan"] if e["action"] == "deploy") == \
         ["cache", "db", "queue", "web-0", "web-1"], always.result["plan"]
+
+
+def test_backups_and_volume_backups_converge_prune_and_need_no_deploy(run_module, sim):
+    from ansible_collections.community.dokploy.plugins.module_utils._client import DokployClient
+    from tests.conftest import API_KEY
+    from tests.integration.test_backup import SECRET, make_destination
+    destination = make_destination(DokployClient(sim.base_url, API_KEY), unique("dest"))
+    project = unique("stack")
+    args = declaration(project, apps=1)
+    production = args["environments"]["production"]
+    production["databases"][0]["backups"] = [
+        {"destination": destination, "prefix": "%s/db" % project, "schedule": "0 3 * * *", "keep_latest": 7},
+        {"destination": destination, "prefix": "%s/db-weekly" % project, "schedule": "0 4 * * 0"}]
+    production["apps"][0]["volume_backups"] = [
+        {"name": "data", "volume_name": "%s-web-0" % project, "prefix": "%s/web" % project,
+         "schedule": "0 5 * * *", "destination": destination}]
+    args["deploy"] = "changed"
+    args["poll_interval"] = 0.2
+    created = run_module("dokploy_stack", args)
+    assert not created.failed, created
+    assert created.writes.count("backup.create") == 2 and created.writes.count("volumeBackups.create") == 1
+    assert run_module("dokploy_stack", args).writes == []
+
+    changed = copy.deepcopy(args)
+    production = changed["environments"]["production"]
+    production["databases"][0]["backups"][0]["keep_latest"] = 14
+    del production["databases"][0]["backups"][1]
+    production["apps"][0]["volume_backups"] = []
+    changed["prune"] = True
+    run = run_module("dokploy_stack", changed)
+    assert not run.failed, run
+    # A backup is the scheduler's: no deploy follows.
+    assert sorted(run.writes) == ["backup.remove", "backup.update", "volumeBackups.delete"], run
+    assert_no_secret(run, SECRETS + [SECRET])
+    assert run_module("dokploy_stack", changed).writes == []
+
+
+def test_one_off_options_are_refused(run_module):
+    args = declaration(unique("stack"), apps=1)
+    args["environments"]["production"]["databases"][0]["backups"] = [
+        {"destination": "nowhere", "prefix": "db", "schedule": "0 3 * * *", "run": True}]
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.requests == [], run
+    assert run.result["msg"].startswith("environments.production.databases[0].backups[0].run: not used in "
+                                        "dokploy_stack"), run.result["msg"]
