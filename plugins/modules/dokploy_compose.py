@@ -46,8 +46,9 @@ options:
     type: str
   src:
     description:
-      - A compose file on the host the task runs on (usually the controller, in a play on C(localhost)), used as
-        O(compose_file).
+      - A compose file on the controller, used as O(compose_file).
+      - Found as M(ansible.builtin.copy) finds its C(src), in the role's C(files/) first, then relative to the
+        playbook; a vault-encrypted file is decrypted on the controller.
     type: path
   git_url:
     description:

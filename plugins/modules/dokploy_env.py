@@ -71,8 +71,10 @@ options:
     elements: str
   src:
     description:
-      - A C(.env) file on the host the task runs on (usually the controller, in a play on C(localhost)) whose keys
-        act like O(vars). With O(exclusive=true), the target ends up holding exactly the file's keys.
+      - A C(.env) file on the controller whose keys act like O(vars). With O(exclusive=true), the target ends up
+        holding exactly the file's keys.
+      - Found as M(ansible.builtin.copy) finds its C(src), in the role's C(files/) first, then relative to the
+        playbook; a vault-encrypted file is decrypted on the controller.
     type: path
   state:
     description:
