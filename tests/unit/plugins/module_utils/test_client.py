@@ -395,3 +395,30 @@ def test_writes_are_classified():
 def test_missing_key_names_the_option():
     with pytest.raises(DokployError, match="^option api_key: "):
         DokployClient("https://x.example", "")
+
+
+def test_cached_reads_until_the_next_write(server):
+    server.script = [(200, {"applicationId": "a1", "env": "A=1"}), (200, None), (200, {"applicationId": "a1", "env": "A=2"})]
+    client = client_for(server)
+    client.cache_reads()
+    first = client.query("application.one", applicationId="a1")
+    first["env"] = "changed by the caller"
+    again = client.query("application.one", applicationId="a1")
+    assert again == {"applicationId": "a1", "env": "A=1"}, "a caller's change must not reach the next caller"
+    assert len(server.requests) == 1
+    client.mutate("application.saveEnvironment", {"applicationId": "a1", "env": "A=2"})
+    assert client.query("application.one", applicationId="a1")["env"] == "A=2"
+    assert len(server.requests) == 3
+
+
+def test_a_known_answer_saves_its_read_and_caching_stops(server):
+    client = client_for(server)
+    client.known_answer("domain.byApplicationId", [{"domainId": "d1"}], applicationId="a1")
+    assert client.query("domain.byApplicationId", applicationId="a1") is None  # not caching: nothing is kept
+    client.cache_reads()
+    client.known_answer("domain.byApplicationId", [{"domainId": "d1"}], applicationId="a1")
+    assert client.query("domain.byApplicationId", applicationId="a1") == [{"domainId": "d1"}]
+    assert len(server.requests) == 1
+    client.cache_reads(False)
+    client.query("domain.byApplicationId", applicationId="a1")
+    assert len(server.requests) == 2
