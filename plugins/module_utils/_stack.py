@@ -35,7 +35,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._deployments imp
     wait_argument_spec,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._lock import ProjectLock
-from ansible_collections.community.dokploy.plugins.module_utils._resource import same
+from ansible_collections.community.dokploy.plugins.module_utils._resource import _Unlocked, same
 from ansible_collections.community.dokploy.plugins.module_utils._resources import (
     app,
     backup,
@@ -264,6 +264,7 @@ class Stack:
         self.tree_writes = None
         self.units = []
         self.services = {}  # service key -> its unit
+        self.addresses = {}  # published ports and routed addresses of the declaration -> the entry's path
         self.all_units = []
         self.done = []  # the units written, in order
         self.to_deploy = []  # the service units to deploy
@@ -395,8 +396,27 @@ class Stack:
             if identity in seen:
                 raise DokployError("%s: the same %s as %s" % (where, kind.kind, seen[identity]))
             seen[identity] = where
+            self.check_unique_address(child_key, params, where)
             name = ", ".join(str(v) for v in identity if v is not None)
             self.units.append(Unit(kind, where, params, service.environment, name, service=service.service))
+
+    def check_unique_address(self, child_key, params, path):
+        """Two entries publishing one port or routing one address would clash only when deployed: refused now.
+
+        (The single modules check what already exists; within one declaration nothing exists yet.)
+        """
+        if params.get("state") == "absent" or child_key not in ("ports", "domains"):
+            return
+        if child_key == "ports":
+            address = ("port", params["published_port"], params["protocol"])
+            shown = "published_port: %s/%s" % (params["published_port"], params["protocol"])
+        else:
+            address = ("domain", params["host"], params["path"])
+            shown = "host: %s%s" % (params["host"], params["path"])
+        if address in self.addresses:
+            raise DokployError("%s: %s is also %s; one address can only be served once"
+                               % (path, shown, self.addresses[address]))
+        self.addresses[address] = path
 
     def validated(self, kind, options, fixed, path, rename=None):
         """``options`` checked against exactly the options of ``kind.module``; the parents are the stack's."""
@@ -428,16 +448,12 @@ class Stack:
         self.validate()
         for unit in self.units:
             self.execute(unit, check=True, static_only=True)  # every entry's own checks, before any request
-        lock = None if self.check_mode else ProjectLock(self.client.base_url, self.params["project"])
-        self.client.cache_reads()
-        if lock:
-            lock.__enter__()
-        try:
-            plan = self.converge()
-        finally:
-            if lock:
-                lock.__exit__(None, None, None)
-            self.client.cache_reads(False)
+        with _Unlocked() if self.check_mode else ProjectLock(self.client.base_url, self.params["project"]):
+            self.client.cache_reads()
+            try:
+                plan = self.converge()
+            finally:
+                self.client.cache_reads(False)  # deployments are followed with fresh reads
         deployed = self.deploy(plan) if not self.check_mode else []
         changed = any(entry["action"] != "deploy" for entry in plan) or bool(deployed)
         result = dict(changed=changed, plan=plan, diff=self.diffs(), project=self.params["project"])

@@ -241,3 +241,13 @@ def test_one_off_options_are_refused(run_module):
     assert run.failed and run.requests == [], run
     assert run.result["msg"].startswith("environments.production.databases[0].backups[0].run: not used in "
                                         "dokploy_stack"), run.result["msg"]
+
+
+def test_two_entries_serving_one_address_are_refused_before_any_request(run_module):
+    args = declaration(unique("stack"), apps=2)
+    apps = args["environments"]["production"]["apps"]
+    apps[1]["domains"][0]["host"] = apps[0]["domains"][0]["host"]
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.requests == [], run
+    assert run.result["msg"].startswith("environments.production.apps[1].domains[0]: host: web-0."), run.result["msg"]
+    assert "is also environments.production.apps[0].domains[0]" in run.result["msg"]
