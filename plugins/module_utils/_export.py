@@ -17,7 +17,7 @@ __metaclass__ = type
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError
 from ansible_collections.community.dokploy.plugins.module_utils._dotenv import parse
 from ansible_collections.community.dokploy.plugins.module_utils._resources.database import ENGINES
-from ansible_collections.community.dokploy.plugins.module_utils._secrets import is_empty
+from ansible_collections.community.dokploy.plugins.module_utils._secrets import is_empty, url_secrets
 from ansible_collections.community.dokploy.plugins.module_utils._stack import CHILD_ROWS, CHILDREN, SERVICES, child_rows
 from ansible_collections.community.dokploy.plugins.module_utils._tree import DATABASE_KINDS, SERVICE_KINDS, Tree
 
@@ -168,7 +168,9 @@ class Exporter:
                 self.warn("%s: %s is %r, which %s does not take; left out" % (label, field.option, value,
                                                                               entry_kind.module))
                 continue
-            entry[field.option] = self.secret(value, "%s.%s" % (path, field.option)) if field.secret else value
+            # A secret field, or a URL with credentials in it (a git_url with a token).
+            secret = field.secret or (isinstance(value, str) and "@" in value and url_secrets(value))
+            entry[field.option] = self.secret(value, "%s.%s" % (path, field.option)) if secret else value
         return entry
 
     def keep_source(self, entry, source, sources, label):

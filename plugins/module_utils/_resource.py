@@ -209,6 +209,7 @@ class Resource:
         self.listed = None  # the row find_listed() picked
         self.lists = {}  # ORGANIZATION_LISTS procedure -> its answer, read once per run
         self.missing = []  # what missing_parent() met, in check mode
+        self.missing_errors = []  # (what, the error it is outside check mode), for callers that plan in check mode
         self.server_found = None  # the server the option ``server`` names, once placement_server() looked
         self.server_looked_up = False
 
@@ -498,6 +499,7 @@ class Resource:
             raise DokployError(error)
         self.changed = True
         self.missing.append("%s does not exist yet" % what)
+        self.missing_errors.append((what, error))
         self.extra["missing_parent"] = "%s (an earlier task of the play would create %s)" % (
             "; ".join(self.missing), "them" if len(self.missing) > 1 else "it")
 

@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import threading
 
 SECRET_MASK = "********"
 
@@ -105,6 +106,8 @@ class Secrets:
     def __init__(self):
         self._values = set()
         self._ordered = None
+        # dokploy_stack follows several deployments at once, each thread learning and redacting.
+        self._lock = threading.Lock()
 
     def add(self, value):
         """Remember one secret value (text, or a number rendered as text)."""
@@ -114,9 +117,10 @@ class Secrets:
             value = str(value)
         value = value.strip("\r\n")
         if len(value) >= MIN_SECRET and value not in self._values:
-            # Also as a command line Dokploy quotes in its errors holds it (see shell_quoted).
-            self._values.update((value, shell_quoted(value)))
-            self._ordered = None
+            with self._lock:
+                # Also as a command line Dokploy quotes in its errors holds it (see shell_quoted).
+                self._values.update((value, shell_quoted(value)))
+                self._ordered = None
 
     def learn(self, data, secret_keys=SECRET_KEYS):
         """Remember every secret inside an API answer or request body, at any depth."""
@@ -156,9 +160,11 @@ class Secrets:
             return text
         if not isinstance(text, str):
             text = str(text)
-        if self._ordered is None:
-            self._ordered = sorted(self._values, key=len, reverse=True)
-        for value in self._ordered:
+        with self._lock:
+            if self._ordered is None:
+                self._ordered = sorted(self._values, key=len, reverse=True)
+            ordered = self._ordered
+        for value in ordered:
             if value in text:
                 text = text.replace(value, SECRET_MASK)
         return mask_url(text) if "@" in text else text

@@ -35,7 +35,7 @@ from ansible_collections.community.dokploy.plugins.module_utils._deployments imp
     wait_argument_spec,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._lock import ProjectLock
-from ansible_collections.community.dokploy.plugins.module_utils._resource import _Unlocked, same
+from ansible_collections.community.dokploy.plugins.module_utils._resource import ORGANIZATION_LISTS, _Unlocked, same
 from ansible_collections.community.dokploy.plugins.module_utils._resources import (
     app,
     backup,
@@ -138,7 +138,7 @@ CHILD_ROWS = {
     "basic_auth": ("security", lambda row: {"username": row.get("username")}),
     "backups": ("backups", lambda row: {"destination": row.get("destinationId"), "prefix": row.get("prefix"),
                                         "service_name": row.get("serviceName")}),
-    "volume_backups": (None, lambda row: {"name": row.get("name")}),
+    "volume_backups": (None, lambda row: {"name": row.get("name"), "service_name": row.get("serviceName")}),
 }
 
 
@@ -445,7 +445,12 @@ class Stack:
     # -- the run -----------------------------------------------------------------
 
     def run(self):
-        self.validate()
+        try:
+            self.validate()
+        except DokployError:
+            # A malformed declaration may hold secrets where the masking by option did not reach.
+            self.dokploy.module.shown_params["environments"] = "(not shown: the declaration did not validate)"
+            raise
         for unit in self.units:
             self.execute(unit, check=True, static_only=True)  # every entry's own checks, before any request
         with _Unlocked() if self.check_mode else ProjectLock(self.client.base_url, self.params["project"]):
@@ -455,7 +460,8 @@ class Stack:
             finally:
                 self.client.cache_reads(False)  # deployments are followed with fresh reads
         deployed = self.deploy(plan) if not self.check_mode else []
-        changed = any(entry["action"] != "deploy" for entry in plan) or bool(deployed)
+        # In check mode a planned deploy is a change a run would make.
+        changed = any(entry["action"] != "deploy" for entry in plan) or bool(deployed) or (self.check_mode and bool(plan))
         result = dict(changed=changed, plan=plan, diff=self.diffs(), project=self.params["project"])
         if deployed:
             result["deployments"] = deployed
@@ -473,6 +479,8 @@ class Stack:
             for unit in pruned:
                 self.execute(unit, check=True)
         self.all_units = head + self.units + pruned
+        if not self.check_mode:
+            self.refuse_missing_references()
         planned = [u for u in self.all_units if u.result["changed"]]
         if self.check_mode:
             self.done = planned  # what a run would do, as check mode reports it
@@ -490,6 +498,17 @@ class Stack:
                 self.done.append(unit)
         self.to_deploy = self.touched_services(self.done)
         return plan + self.deploy_plan()
+
+    def refuse_missing_references(self):
+        """A registry, server, destination... an entry names that does not exist: its error, before any write.
+
+        The plan runs in check mode, where such a missing object is noted (an earlier task would create it); a
+        stack creates its project, environments and services itself, but never the organization's objects.
+        """
+        for unit in self.all_units:
+            for what, error in unit.resource.missing_errors if unit.resource else ():
+                if any(what.startswith(kind + " ") for kind in ORGANIZATION_LISTS):
+                    raise DokployError(located(unit.path, error) + "; nothing was changed")
 
     def done_note(self):
         if not self.done:
@@ -563,14 +582,16 @@ class Stack:
         project_found = tree.project(self.params["project"])
         if project_found is None:
             return units
+        declared_ids = dict((u.result["id"], u) for u in self.units
+                            if u.entry_kind in SERVICES.values() and u.result and u.result.get("id"))
         for env_name in sorted(self.params["environments"]):
             found = tree.environment(project_found, env_name)
             if found is None:
                 continue
             for kind, service_id, name in tree.all_services(found):
                 list_key = "apps" if kind == "application" else "compose" if kind == "compose" else "databases"
-                key = (env_name, list_key, kind if list_key == "databases" else None, name)
-                declared = self.services.get(key)
+                # By id: an entry's name may be the service's id, which the single modules accept.
+                declared = declared_ids.get(service_id)
                 if declared is None:
                     units.append(self.removal(SERVICES[list_key], env_name, kind, service_id, name))
                 elif not declared.deleting:
@@ -660,6 +681,13 @@ class Stack:
                     with lock:
                         failures.append("%s: %s" % (unit.label(), exc.message))
                         outcome = dict(getattr(exc, "details", None) or {"error": exc.message})
+                except Exception as exc:  # pylint: disable=broad-exception-caught
+                    # An answer of an unexpected shape: a failure of this deploy, never a silent success.
+                    message = "community.dokploy could not follow it (please report this): %s: %s" % (
+                        type(exc).__name__, exc)
+                    with lock:
+                        failures.append("%s: %s" % (unit.label(), message))
+                        outcome = {"error": message}
                 with lock:
                     results[unit.path] = dict(outcome, service=unit.label())
 

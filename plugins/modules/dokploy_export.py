@@ -20,8 +20,11 @@ description:
   - Each value is read back through the same fields the single modules compare, in the form their options take
     (sizes like V(256M), CPUs like V(0.5)). What a module does not manage (an application built from a GitHub App
     source, a value outside an option's choices) is left out, with a warning naming it.
-  - Secrets (database passwords, registry and basic auth passwords, every env value) are left out and listed in
-    RV(secrets_to_fill) by their path in the declaration, or with O(include_secrets) written to O(dest) only.
+  - Secrets (database passwords, registry and basic auth passwords, every env value, a Git URL with credentials in
+    it) are left out and listed in RV(secrets_to_fill) by their path in the declaration, or with
+    O(include_secrets) written to O(dest) only.
+  - Compose files and the content of file mounts are exported as Dokploy stores them, as the single modules show
+    them; keep secrets in env variables rather than in those.
 options:
   project:
     description:

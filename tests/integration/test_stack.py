@@ -212,11 +212,14 @@ def test_backups_and_volume_backups_converge_prune_and_need_no_deploy(run_module
     production["apps"][0]["volume_backups"] = [
         {"name": "data", "volume_name": "%s-web-0" % project, "prefix": "%s/web" % project,
          "schedule": "0 5 * * *", "destination": destination}]
+    production["compose"][0]["volume_backups"] = [
+        {"name": "jobs", "service_name": "worker", "volume_name": "%s-jobs" % project, "prefix": "%s/jobs" % project,
+         "schedule": "0 6 * * *", "destination": destination}]
     args["deploy"] = "changed"
     args["poll_interval"] = 0.2
     created = run_module("dokploy_stack", args)
     assert not created.failed, created
-    assert created.writes.count("backup.create") == 2 and created.writes.count("volumeBackups.create") == 1
+    assert created.writes.count("backup.create") == 2 and created.writes.count("volumeBackups.create") == 2
     assert run_module("dokploy_stack", args).writes == []
 
     changed = copy.deepcopy(args)
@@ -224,11 +227,12 @@ def test_backups_and_volume_backups_converge_prune_and_need_no_deploy(run_module
     production["databases"][0]["backups"][0]["keep_latest"] = 14
     del production["databases"][0]["backups"][1]
     production["apps"][0]["volume_backups"] = []
+    del production["compose"][0]["volume_backups"]
     changed["prune"] = True
     run = run_module("dokploy_stack", changed)
     assert not run.failed, run
     # A backup is the scheduler's: no deploy follows.
-    assert sorted(run.writes) == ["backup.remove", "backup.update", "volumeBackups.delete"], run
+    assert sorted(run.writes) == ["backup.remove", "backup.update", "volumeBackups.delete", "volumeBackups.delete"], run
     assert_no_secret(run, SECRETS + [SECRET])
     assert run_module("dokploy_stack", changed).writes == []
 
@@ -251,3 +255,41 @@ def test_two_entries_serving_one_address_are_refused_before_any_request(run_modu
     assert run.failed and run.requests == [], run
     assert run.result["msg"].startswith("environments.production.apps[1].domains[0]: host: web-0."), run.result["msg"]
     assert "is also environments.production.apps[0].domains[0]" in run.result["msg"]
+
+
+def test_prune_keeps_a_service_declared_by_its_id(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=2)
+    created = run_module("dokploy_stack", args)
+    assert not created.failed, created
+    by_id = copy.deepcopy(args)
+    listed = run_module("dokploy_info", {"project": project})
+    services = [s for p in listed.result["projects"] for e in p["environments"] for s in e["services"]]
+    web_id = next(s["id"] for s in services if s["name"] == "web-1")
+    by_id["environments"]["production"]["apps"][1]["name"] = web_id
+    by_id["prune"] = True
+    run = run_module("dokploy_stack", by_id)
+    assert not run.failed and run.writes == [], run
+
+
+def test_a_missing_registry_fails_before_any_write(run_module):
+    project = unique("stack")
+    args = declaration(project, apps=3)
+    args["environments"]["production"]["apps"][2]["registry"] = "no-such-registry"
+    del args["environments"]["production"]["apps"][2]["docker_image"]
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.writes == [], run
+    assert run.result["msg"].startswith("environments.production.apps[2].registry: no registry is named "
+                                        "'no-such-registry'"), run.result["msg"]
+    assert run.result["msg"].endswith("; nothing was changed"), run.result["msg"]
+    dry = run_module("dokploy_stack", args, check=True)
+    assert not dry.failed and dry.writes == [], dry  # in check mode an earlier task may create it
+
+
+def test_a_malformed_declaration_shows_none_of_its_values(run_module):
+    args = declaration(unique("stack"), apps=1)
+    args["environments"]["production"]["apps"][0]["env"] = ["TOKEN=%s" % ENV_SECRET]
+    run = run_module("dokploy_stack", args)
+    assert run.failed and run.requests == [], run
+    assert run.result["msg"] == "environments.production.apps[0].env: a mapping of KEY: value, as dokploy_env's vars"
+    assert_no_secret(run, SECRETS)

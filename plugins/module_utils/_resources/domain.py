@@ -55,7 +55,8 @@ class Domain(Resource):
 
     def validate(self):
         check_name(self.params["service_name"], "service_name")
-        if not HOSTNAME.match(self.params["host"]):
+        # With state=absent, host only selects what to remove, even one an earlier rule let through.
+        if self.params["state"] == "present" and not HOSTNAME.match(self.params["host"]):
             raise DokployError("option host: %r is not a host name Dokploy accepts: letters, digits and hyphens in "
                                "dot-separated labels, without spaces, underscores, wildcards or a final dot"
                                % self.params["host"])
