@@ -98,6 +98,10 @@ class Tree:
         self.client = client
         self._projects = None
         self._environments = {}
+        # (environment id, kind) -> its services, and their index by id and by name: a converge of many services
+        # looks each one up, and scanning the list for each would cost the square of their number.
+        self._services = {}
+        self._indexes = {}
 
     def projects(self):
         if self._projects is None:
@@ -131,11 +135,14 @@ class Tree:
 
     def services(self, environment, kind):
         """The environment's services of ``kind``, each with its name."""
-        key, id_field, status_field = SERVICE_KINDS[kind]
-        listed = environment.get(key) or []
-        if any(not s.get("name") for s in listed):
-            listed = self.environment_details(environment["environmentId"]).get(key) or []
-        return listed
+        cached = (environment.get("environmentId"), kind)
+        if cached not in self._services:
+            key = SERVICE_KINDS[kind][0]
+            listed = environment.get(key) or []
+            if any(not s.get("name") for s in listed):
+                listed = self.environment_details(environment["environmentId"]).get(key) or []
+            self._services[cached] = listed
+        return self._services[cached]
 
     def all_services(self, environment):
         """(kind, id, name) of every service of the environment."""
@@ -143,6 +150,17 @@ class Tree:
                 for kind in SERVICE_KINDS for service in self.services(environment, kind)]
 
     def service(self, environment, kind, ref, option):
-        """The environment's service of ``kind`` named ``ref`` (or with that id), or None."""
+        """The environment's service of ``kind`` named ``ref`` (or with that id), or None (as ``pick`` finds it)."""
         id_field = SERVICE_KINDS[kind][1]
-        return pick(self.services(environment, kind), ref, id_field, kind, option)
+        cached = (environment.get("environmentId"), kind)
+        if cached not in self._indexes:
+            by_id, by_name = {}, {}
+            for service in self.services(environment, kind):
+                by_id.setdefault(service.get(id_field), service)
+                by_name.setdefault(service.get("name"), []).append(service)
+            self._indexes[cached] = (by_id, by_name)
+        by_id, by_name = self._indexes[cached]
+        if ref in by_id:
+            return by_id[ref]
+        # One of that name, or pick's error listing the ids of several.
+        return pick(by_name.get(ref) or [], ref, id_field, kind, option)
