@@ -64,52 +64,42 @@ from ansible_collections.community.dokploy.plugins.module_utils._validate import
 class EntryKind:
     """One list of the declaration (``apps``, ``domains``...) and the single module its entries are options of."""
 
-    def __init__(self, kind, module, resource, spec, identity=(), parent_option=None, children=()):
+    def __init__(self, kind, module, resource, options, identity=(), parent_option=None, children=()):
         self.kind = kind            # the plan's ``kind``: the module's name without dokploy_
         self.module = module
         self.resource = resource
-        self.spec = spec()
-        self.rules = module_rules(module)
+        self.spec = options.argument_spec()  # ``options``: the module_utils/_resources file of the module
+        self.rules = options.MODULE_RULES
         self.identity = identity    # options that tell two entries of one service apart (children)
         self.parent_option = parent_option  # the option a child module names this service with (services)
         self.children = children    # the child lists an entry of this service may hold (services)
 
 
-def module_rules(module):
-    return {"dokploy_app": app.MODULE_RULES, "dokploy_compose": compose.MODULE_RULES,
-            "dokploy_db": database.MODULE_RULES, "dokploy_domain": domain.MODULE_RULES,
-            "dokploy_mount": mount.MODULE_RULES, "dokploy_port": port.MODULE_RULES,
-            "dokploy_redirect": redirect.MODULE_RULES, "dokploy_basic_auth": basic_auth.MODULE_RULES,
-            "dokploy_env": env.MODULE_RULES, "dokploy_project": project.MODULE_RULES,
-            "dokploy_environment": environment.MODULE_RULES, "dokploy_backup": backup.MODULE_RULES,
-            "dokploy_volume_backup": volume_backup.MODULE_RULES}[module]
-
-
 CHILDREN = {
-    "domains": EntryKind("domain", "dokploy_domain", domain.Domain, domain.argument_spec,
+    "domains": EntryKind("domain", "dokploy_domain", domain.Domain, domain,
                          identity=("host", "path", "service_name")),
-    "mounts": EntryKind("mount", "dokploy_mount", mount.Mount, mount.argument_spec, identity=("mount_path",)),
-    "ports": EntryKind("port", "dokploy_port", port.Port, port.argument_spec, identity=("published_port", "protocol")),
-    "redirects": EntryKind("redirect", "dokploy_redirect", redirect.Redirect, redirect.argument_spec,
+    "mounts": EntryKind("mount", "dokploy_mount", mount.Mount, mount, identity=("mount_path",)),
+    "ports": EntryKind("port", "dokploy_port", port.Port, port, identity=("published_port", "protocol")),
+    "redirects": EntryKind("redirect", "dokploy_redirect", redirect.Redirect, redirect,
                            identity=("regex",)),
-    "basic_auth": EntryKind("basic_auth", "dokploy_basic_auth", basic_auth.BasicAuth, basic_auth.argument_spec,
+    "basic_auth": EntryKind("basic_auth", "dokploy_basic_auth", basic_auth.BasicAuth, basic_auth,
                             identity=("username",)),
-    "backups": EntryKind("backup", "dokploy_backup", backup.Backup, backup.argument_spec,
+    "backups": EntryKind("backup", "dokploy_backup", backup.Backup, backup,
                          identity=("destination", "prefix", "service_name")),
     "volume_backups": EntryKind("volume_backup", "dokploy_volume_backup", volume_backup.VolumeBackup,
-                                volume_backup.argument_spec, identity=("name",)),
+                                volume_backup, identity=("name",)),
 }
 SCHEDULER_KINDS = ("backup", "volume_backup")
 # Options of the single modules that act once instead of describing the object: a run of their own.
 ONE_OFF_OPTIONS = ("run", "list_files")
-ENV = EntryKind("env", "dokploy_env", env.EnvVars, env.argument_spec)
+ENV = EntryKind("env", "dokploy_env", env.EnvVars, env)
 
 SERVICES = {
-    "apps": EntryKind("app", "dokploy_app", app.App, app.argument_spec, parent_option="app",
+    "apps": EntryKind("app", "dokploy_app", app.App, app, parent_option="app",
                       children=("env", "domains", "mounts", "ports", "redirects", "basic_auth", "volume_backups")),
-    "compose": EntryKind("compose", "dokploy_compose", compose.Compose, compose.argument_spec,
+    "compose": EntryKind("compose", "dokploy_compose", compose.Compose, compose,
                          parent_option="compose", children=("env", "domains", "mounts", "backups", "volume_backups")),
-    "databases": EntryKind("db", "dokploy_db", database.Database, database.argument_spec,
+    "databases": EntryKind("db", "dokploy_db", database.Database, database,
                            parent_option="database", children=("env", "mounts", "backups")),
 }
 # The environment Dokploy creates with every project.
@@ -331,15 +321,21 @@ class Stack:
             for list_key in sorted(SERVICES):
                 self.declare_services(env_name, list_key, declared.get(list_key) or [], "%s.%s" % (path, list_key))
 
-    def declare_services(self, env_name, list_key, entries, path):
-        kind = SERVICES[list_key]
+    @staticmethod
+    def entries(kind, entries, path):
+        """(path, entry) of each entry of a declaration list, which must be a list of mappings."""
         if not isinstance(entries, list):
             raise DokployError("%s: a list of %s options" % (path, kind.module))
-        names = {}
         for index, entry in enumerate(entries):
             where = "%s[%d]" % (path, index)
             if not isinstance(entry, dict):
                 raise DokployError("%s: a mapping of %s options" % (where, kind.module))
+            yield where, entry
+
+    def declare_services(self, env_name, list_key, entries, path):
+        kind = SERVICES[list_key]
+        names = {}
+        for where, entry in self.entries(kind, entries, path):
             nested = dict((k, entry[k]) for k in kind.children if k in entry)
             options = dict((k, v) for k, v in entry.items() if k not in kind.children)
             fixed = {"project": self.params["project"], "environment": env_name}
@@ -382,15 +378,8 @@ class Stack:
 
     def declare_children(self, service, child_key, entries, parent, path):
         kind = CHILDREN[child_key]
-        if child_key not in service.entry_kind.children:
-            raise DokployError("%s: a %s has no %s" % (path, service.entry_kind.kind, child_key))
-        if not isinstance(entries, list):
-            raise DokployError("%s: a list of %s options" % (path, kind.module))
         seen = {}
-        for index, entry in enumerate(entries):
-            where = "%s[%d]" % (path, index)
-            if not isinstance(entry, dict):
-                raise DokployError("%s: a mapping of %s options" % (where, kind.module))
+        for where, entry in self.entries(kind, entries, path):
             params = self.validated(kind, entry, parent, where)
             identity = tuple(params.get(o) for o in kind.identity)
             if identity in seen:
@@ -758,5 +747,5 @@ class Stack:
 
 
 PARENT_OPTIONS = ("project", "environment", "app", "compose", "database", "database_type", "create_project")
-PROJECT = EntryKind("project", "dokploy_project", project.Project, project.argument_spec)
-ENVIRONMENT = EntryKind("environment", "dokploy_environment", environment.Environment, environment.argument_spec)
+PROJECT = EntryKind("project", "dokploy_project", project.Project, project)
+ENVIRONMENT = EntryKind("environment", "dokploy_environment", environment.Environment, environment)
