@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -179,3 +180,18 @@ def run_playbook(tmp_path):
         return PlaybookRun(completed)
 
     return run
+
+
+def rst_code_blocks(path, language="yaml"):
+    """The ``.. code:: LANGUAGE`` blocks of a guide under docs/docsite/rst, dedented."""
+    blocks = []
+    lines = (ROOT / "docs" / "docsite" / "rst" / path).read_text().splitlines()
+    for number, line in enumerate(lines):
+        if line.strip() in (".. code:: %s" % language, ".. code-block:: %s" % language):
+            body = []
+            for following in lines[number + 1:]:
+                if following.strip() and not following.startswith((" ", "\t")):
+                    break
+                body.append(following)
+            blocks.append(textwrap.dedent("\n".join(body)).strip("\n") + "\n")
+    return blocks

@@ -6,7 +6,7 @@ import subprocess
 import yaml
 
 from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS
-from tests.conftest import BIN, ROOT
+from tests.conftest import BIN, ROOT, rst_code_blocks
 
 
 def test_ansible_builder_finds_the_python_requirements():
@@ -19,7 +19,7 @@ def test_ansible_builder_finds_the_python_requirements():
 
 
 def test_credential_type_injects_the_modules_environment_variables():
-    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "awx.md").read_text(), re.S)
+    blocks = rst_code_blocks("awx.rst")
     parsed = [yaml.safe_load(block) for block in blocks]
     inputs = [b for b in parsed if "fields" in b][0]
     injectors = [b for b in parsed if "env" in b][0]

@@ -7,7 +7,7 @@
 Private to the collection (hence the leading underscore): its API may change
 between minor releases.
 
-Dokploy's transport (see docs/api-notes in this repository):
+Dokploy's transport (see docs/docsite/rst/api_notes.rst):
 * every procedure is ``/api/<router>.<procedure>``;
 * queries are GET with their input as query parameters, mutations are POST
   with a JSON body;

@@ -9,7 +9,7 @@ it, and two forks that each read an env blob, merge their key and save it lose o
 keys. Forks run their modules on one machine (the controller, for these API modules), so
 an exclusive file lock keyed by the API URL and the project serializes exactly the
 find-or-create and read-merge-write steps that race. Several controllers are not covered:
-see docs/reliability.md.
+see docs/docsite/rst/reliability.rst.
 """
 
 from __future__ import absolute_import, division, print_function

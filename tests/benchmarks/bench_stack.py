@@ -12,7 +12,7 @@ Against the bundled simulator, each in one run of this script:
    faster than the same converge written as single-module tasks (dokploy_app, dokploy_env, dokploy_domain,
    dokploy_mount for each service).
 
-Prints a table (the one in docs/stack.md) and exits non-zero when a target is missed.
+Prints a table (the one in docs/docsite/rst/stack.rst) and exits non-zero when a target is missed.
 
     .venv/bin/python tests/benchmarks/bench_stack.py [--sizes 10 50 100 200] [--runs 5]
 """

@@ -5,11 +5,10 @@ domain or of env vars) reports "would be created" instead of failing.
 """
 
 import json
-import re
 
 import pytest
 
-from tests.conftest import API_KEY, ROOT, SECOND_ORG_KEY
+from tests.conftest import API_KEY, SECOND_ORG_KEY, rst_code_blocks
 from tests.integration.test_roles_playbooks import client_inventory
 from tests.simulator.harness import Simulator
 
@@ -64,10 +63,9 @@ def test_clients_playbook_and_role_in_check_mode_on_empty_organizations(empty, r
 
 
 def getting_started_playbook():
-    text = (ROOT / "docs" / "getting-started.md").read_text()
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    blocks = rst_code_blocks("getting_started.rst")
     plays = [block for block in blocks if block.lstrip().startswith("- name:") and "hosts:" in block]
-    assert plays, "docs/getting-started.md has no playbook"
+    assert plays, "getting_started.rst has no playbook"
     return plays[0]
 
 
