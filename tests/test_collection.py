@@ -84,3 +84,22 @@ def test_every_plugin_is_listed_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for name in MODULES + LOOKUPS + INVENTORIES + ROLES:
         assert "| `community.dokploy.%s` |" % name in readme, name
+
+
+def test_changelog_fragments_do_not_announce_new_plugins():
+    """antsibull-changelog lists new modules and plugins by itself, from their version_added."""
+    for path in (ROOT / "changelogs" / "fragments").glob("*.yml"):
+        for section, entries in yaml.safe_load(path.read_text()).items():
+            for entry in entries if isinstance(entries, list) else []:
+                subject, _, change = entry.partition(" - ")
+                assert not change.startswith("new module"), (path.name, subject)
+                assert not change.startswith("new inventory plugin"), (path.name, subject)
+
+
+@pytest.mark.parametrize("name", MODULES + LOOKUPS + INVENTORIES)
+def test_plugins_are_new_in_the_first_release(name):
+    """Nothing is released yet: every plugin appears in the release named in galaxy.yml."""
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    kind = "modules" if name in MODULES else "lookup" if name in LOOKUPS else "inventory"
+    source = (ROOT / "plugins" / kind / ("%s.py" % name)).read_text()
+    assert "\nversion_added: %s\n" % galaxy["version"] in source, name

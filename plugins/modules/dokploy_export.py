@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: dokploy_export
 short_description: Read a Dokploy project back into the declaration dokploy_stack takes
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - community.dokploy maintainers (@community-dokploy)
 description:

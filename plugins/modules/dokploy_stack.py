@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: dokploy_stack
 short_description: Converge a whole Dokploy project from one declaration
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - community.dokploy maintainers (@community-dokploy)
 description:
