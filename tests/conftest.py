@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 import warnings
 from pathlib import Path
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.ansible_forkserver import ForkServer, forkable  # noqa: E402
 from tests.integration.remote import RemoteDokploy  # noqa: E402
 from tests.simulator.harness import Simulator  # noqa: E402
 
@@ -132,6 +134,11 @@ class ModuleRun:
         return "ModuleRun(rc=%s, reads=%s, writes=%s)\n%s" % (self.rc, self.reads, self.writes, self.output[-6000:])
 
 
+# One local temporary folder per test process: ansible-core keeps the modules it packed there (AnsiballZ), so the
+# next run of the same module reuses them. The tests' HOME is still a folder of each test's own.
+LOCAL_TEMP = os.path.join(tempfile.gettempdir(), "community-dokploy-tests", "ansible-local-%d" % os.getpid())
+
+
 def ansible_env(tmp_path, extra=None):
     """The environment of an ansible command: this venv, no stray DOKPLOY_* settings."""
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("DOKPLOY_"))
@@ -140,7 +147,7 @@ def ansible_env(tmp_path, extra=None):
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        "ANSIBLE_LOCAL_TEMP": LOCAL_TEMP,
         "HOME": str(tmp_path),
         "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
     })
@@ -148,8 +155,50 @@ def ansible_env(tmp_path, extra=None):
     return env
 
 
+class Completed:
+    """What a finished ansible command printed: the fields of subprocess.CompletedProcess the tests read."""
+
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@pytest.fixture(scope="session")
+def ansible_commands(tmp_path_factory):
+    """Runs ``ansible``/``ansible-playbook`` commands, forked from a process that has ansible-core loaded
+    (tests/ansible_forkserver.py) when their environment allows it, else as plain subprocesses."""
+    folder = tmp_path_factory.mktemp("ansible-commands")
+    server = None
+    if os.environ.get("DOKPLOY_TESTS_NO_FORKSERVER") != "1":
+        server = ForkServer(sys.executable, str(folder / "fork.sock"), ansible_env(folder))
+    counter = iter(range(10 ** 9))
+
+    def run(command, env, timeout):
+        # ansible-playbook also loads the collections beside a playbook, which the server has not configured.
+        beside_playbook = any(os.path.isdir(os.path.join(os.path.dirname(str(arg)), "collections"))
+                              for arg in command[1:] if str(arg).endswith((".yml", ".yaml")))
+        if server is not None and os.path.basename(command[0]) in ("ansible", "ansible-playbook") \
+                and forkable(server.env, env) and not beside_playbook:
+            number = next(counter)
+            stdout, stderr = folder / ("%d.out" % number), folder / ("%d.err" % number)
+            rc = server.run([str(c) for c in command], env, os.getcwd(), str(stdout), str(stderr), timeout)
+            if rc == -9:
+                raise subprocess.TimeoutExpired(command, timeout)
+            completed = Completed(rc, stdout.read_text(), stderr.read_text())
+            stdout.unlink()
+            stderr.unlink()
+            return completed
+        finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        return Completed(finished.returncode, finished.stdout, finished.stderr)
+
+    yield run
+    if server is not None:
+        server.close()
+
+
 @pytest.fixture
-def run_module(sim, tmp_path):
+def run_module(sim, tmp_path, ansible_commands):
     """Run one module of the collection against the simulator, as ``ansible localhost -m``, at -vvv."""
 
     def run(module, args, check=False, key=API_KEY, simulator=None, env=None):
@@ -160,14 +209,14 @@ def run_module(sim, tmp_path):
             command.append("--check")
         env = ansible_env(tmp_path, dict({"DOKPLOY_URL": simulator.base_url, "DOKPLOY_API_KEY": key}, **(env or {})))
         simulator.reset_log()
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+        completed = ansible_commands(command, env, timeout=300)
         return ModuleRun(completed, simulator.requests())
 
     return run
 
 
 @pytest.fixture
-def run_playbook(tmp_path):
+def run_playbook(tmp_path, ansible_commands):
     """Run a playbook (of tests/integration/playbooks, or a path from the repo root); returns a PlaybookRun."""
 
     def run(name, *args, env=None, extra_vars=None):
@@ -176,8 +225,7 @@ def run_playbook(tmp_path):
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
         command += list(args)
-        completed = subprocess.run(command, env=ansible_env(tmp_path, env), capture_output=True, text=True, timeout=600, check=False)
-        return PlaybookRun(completed)
+        return PlaybookRun(ansible_commands(command, ansible_env(tmp_path, env), timeout=600))
 
     return run
 
