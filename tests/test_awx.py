@@ -6,6 +6,8 @@ awx/main/models/credential.py: CredentialType.inject_credential; awx/main/consta
 The rules below restate what those do, as checks of our own, so a mistake in the file shows here and not in AWX.
 """
 
+import json
+import os
 import re
 import subprocess
 from types import SimpleNamespace
@@ -16,7 +18,7 @@ from jinja2 import Environment, StrictUndefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, normalize_settings
-from tests.conftest import API_KEY, BIN, ROOT
+from tests.conftest import API_KEY, BIN, ROOT, ansible_env
 
 AWX = ROOT / "extensions" / "awx"
 CREDENTIAL_TYPE = AWX / "credential_type.yml"
@@ -263,6 +265,99 @@ def test_a_module_runs_with_the_injected_environment(sim, run_module, tmp_path, 
     assert not run.failed, run
     assert run.result["projects"] == []
     assert run.reads[0] == "project.all"
+
+
+# The playbook that registers the type, run against a stand-in for awx.awx that records what its modules receive.
+
+STUB_MODULE = """#!/usr/bin/python
+import json
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        name=dict(type="str", required=True), description=dict(type="str"), kind=dict(type="str"),
+        inputs=dict(type="dict"), injectors=dict(type="dict"), organization=dict(type="str"),
+        credential_type=dict(type="str"), state=dict(type="str", default="present")))
+    with open(os.environ["AWX_STUB_LOG"], "a") as log:
+        log.write(json.dumps({"module": "%s", "params": module.params}) + "\\n")
+    module.exit_json(changed=True)
+
+
+main()
+"""
+
+
+@pytest.fixture
+def awx_stub(tmp_path):
+    """A collection awx.awx whose credential_type and credential only log their parameters; returns the log."""
+    modules = tmp_path / "stub" / "ansible_collections" / "awx" / "awx" / "plugins" / "modules"
+    modules.mkdir(parents=True)
+    for name in ("credential_type", "credential"):
+        (modules / ("%s.py" % name)).write_text(STUB_MODULE % name)
+    return tmp_path / "stub", tmp_path / "awx-calls.jsonl"
+
+
+def run_awx_setup(tmp_path, awx_stub, extra_vars=None):
+    stub, log = awx_stub
+    collections = os.pathsep.join([str(stub), os.environ.get("ANSIBLE_COLLECTIONS_PATH", str(ROOT / "collections"))])
+    command = [str(BIN / "ansible-playbook"), "-i", "localhost,", str(ROOT / "playbooks" / "awx_setup.yml")]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120, env=ansible_env(
+        tmp_path, {"ANSIBLE_COLLECTIONS_PATH": collections, "AWX_STUB_LOG": str(log)}))
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_awx_setup_reads_the_credential_type_from_the_shipped_file():
+    """No second copy of the type in the playbook: its task takes every option from the file."""
+    [play] = yaml.safe_load((ROOT / "playbooks" / "awx_setup.yml").read_text())
+    assert "extensions/awx/credential_type.yml" in play["vars"]["dokploy_credential_type"]
+    [task] = [t for t in play["tasks"] if "awx.awx.credential_type" in t]
+    expected = dict((option, "{{ dokploy_credential_type.%s }}" % option) for option in MODULE_OPTIONS)
+    expected["state"] = "present"
+    assert task["awx.awx.credential_type"] == expected
+    assert "DOKPLOY_" not in (ROOT / "playbooks" / "awx_setup.yml").read_text()
+
+
+def test_awx_setup_registers_the_file_as_it_is(tmp_path, awx_stub):
+    [call] = run_awx_setup(tmp_path, awx_stub)
+    assert call["module"] == "credential_type"
+    expected = load_credential_type()
+    # Templates untouched: the injectors reach AWX with their {{ }}, not rendered by this playbook.
+    assert dict((option, call["params"][option]) for option in MODULE_OPTIONS) == expected
+    assert call["params"]["state"] == "present"
+
+
+def test_awx_setup_creates_one_credential_per_profile(tmp_path, awx_stub):
+    ca_path = tmp_path / "acme-ca.pem"
+    ca_path.write_text(CA_PEM)
+    profiles = {
+        "acme": {"api_url": "https://acme.example.com", "api_key": "key-acme", "ca_path": str(ca_path),
+                 "timeout": 45},
+        # The Dokploy CLI's names, and verification off.
+        "globex": {"url": "https://globex.example.com", "token": "key-globex", "validate_certs": False},
+    }
+    calls = run_awx_setup(tmp_path, awx_stub, {"dokploy_profiles": profiles, "awx_organization": "Clients"})
+    assert [call["module"] for call in calls] == ["credential_type", "credential", "credential"]
+    credentials = dict((call["params"]["name"], call["params"]) for call in calls[1:])
+    assert sorted(credentials) == ["Dokploy acme", "Dokploy globex"]
+    for credential in credentials.values():
+        assert credential["credential_type"] == "Dokploy API"
+        assert credential["organization"] == "Clients"
+    assert credentials["Dokploy acme"]["inputs"] == {
+        "api_url": "https://acme.example.com", "api_key": "key-acme", "skip_tls_verify": False, "ca_cert": CA_PEM,
+        "timeout": "45"}
+    assert credentials["Dokploy globex"]["inputs"] == {
+        "api_url": "https://globex.example.com", "api_key": "key-globex", "skip_tls_verify": True}
+    # Every input the playbook sets is one the type declares, of its type.
+    declared = dict((field["id"], FIELD_TYPES[field["type"]]) for field in fields(load_credential_type()))
+    for credential in credentials.values():
+        for key, value in credential["inputs"].items():
+            assert isinstance(value, declared[key]), key
 
 
 # The execution environment.
