@@ -9,7 +9,9 @@ The rules below restate what those do, as checks of our own, so a mistake in the
 import json
 import os
 import re
+import shutil
 import subprocess
+import tarfile
 from types import SimpleNamespace
 
 import pytest
@@ -368,4 +370,48 @@ def test_ansible_builder_finds_the_python_requirements():
         capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     python = yaml.safe_load(completed.stdout.split("---", 1)[1])["python"]
+    assert any(line.startswith("requests") and "community.dokploy" in line for line in python), python
+
+
+def run_tool(command, tmp_path, cwd=None, env=None):
+    completed = subprocess.run([str(c) for c in command], cwd=cwd, env=ansible_env(tmp_path, env),
+                               capture_output=True, text=True, check=False, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout
+
+
+def test_execution_environment_builds_from_a_local_tarball(tmp_path):
+    """ansible-builder create on the shipped example, beside a freshly built tarball; then what the image build does
+    with the context, without a container engine: the galaxy stage's install from /build (the context's _build) and
+    the builder stage's introspection, which finds requests."""
+    work = tmp_path / "ee"
+    work.mkdir()
+    run_tool([BIN / "ansible-galaxy", "collection", "build", "--output-path", work, ROOT], tmp_path)
+    [built] = work.glob("community-dokploy-*.tar.gz")
+    with tarfile.open(built) as archive:
+        members = archive.getnames()
+    for shipped in ("extensions/awx/credential_type.yml", "extensions/awx/execution-environment.yml",
+                    "playbooks/awx_setup.yml"):
+        assert shipped in members, "galaxy.yml's build_ignore leaves out %s" % shipped
+    tarball = built.rename(work / "community-dokploy.tar.gz")
+    shutil.copy(AWX / "execution-environment.yml", work)
+
+    run_tool([BIN / "ansible-builder", "create", "--file", work / "execution-environment.yml",
+              "--context", work / "context", "--output-filename", "Containerfile"], tmp_path)
+    build = work / "context" / "_build"
+    assert (build / "collections" / "community-dokploy.tar.gz").read_bytes() == tarball.read_bytes()
+    requirements = yaml.safe_load((build / "requirements.yml").read_text())
+    assert requirements == {"collections": [{"name": "collections/community-dokploy.tar.gz", "type": "file"}]}
+    containerfile = (work / "context" / "Containerfile").read_text()
+    assert "COPY _build /build\nWORKDIR /build\n" in containerfile
+    assert re.search(r"^RUN .*ansible-galaxy collection install .*-r requirements.yml", containerfile, re.M)
+
+    installed = work / "installed"
+    # Only the image's collections: the checkout's (ANSIBLE_COLLECTIONS_PATH) would count as installed already.
+    run_tool([BIN / "ansible-galaxy", "collection", "install", "-r", "requirements.yml", "-p", installed], tmp_path,
+             cwd=build, env={"ANSIBLE_COLLECTIONS_PATH": str(installed)})
+    collection = installed / "ansible_collections" / "community" / "dokploy"
+    assert (collection / "extensions" / "awx" / "credential_type.yml").read_text() == CREDENTIAL_TYPE.read_text()
+    introspected = run_tool([BIN / "ansible-builder", "introspect", "--sanitize", installed], tmp_path)
+    python = yaml.safe_load(introspected.split("---", 1)[1])["python"]
     assert any(line.startswith("requests") and "community.dokploy" in line for line in python), python
