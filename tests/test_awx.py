@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, normalize_settings
-from tests.conftest import API_KEY, BIN, ROOT, ansible_env
+from tests.conftest import API_KEY, BIN, ROOT, ansible_env, rst_code_blocks
 
 AWX = ROOT / "extensions" / "awx"
 CREDENTIAL_TYPE = AWX / "credential_type.yml"
@@ -360,6 +360,20 @@ def test_awx_setup_creates_one_credential_per_profile(tmp_path, awx_stub):
     for credential in credentials.values():
         for key, value in credential["inputs"].items():
             assert isinstance(value, declared[key]), key
+
+
+# The guide.
+
+def test_the_guide_shows_the_shipped_files():
+    """docs/docsite/rst/awx.rst shows the EE file and the type's inputs and injectors (to paste into the UI): the
+    collection's docsite cannot include files from outside it, so the copies are checked here."""
+    blocks = rst_code_blocks("awx.rst")
+    assert (AWX / "execution-environment.yml").read_text() in blocks
+    parsed = [yaml.safe_load(block) for block in blocks]
+    assert load_credential_type()["inputs"] in parsed
+    assert load_credential_type()["injectors"] in parsed
+    text = (ROOT / "docs" / "docsite" / "rst" / "awx.rst").read_text()
+    assert "coming with" not in text and "community.dokploy.dokploy_deploy" in text
 
 
 # The execution environment.
