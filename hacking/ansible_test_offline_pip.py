@@ -36,14 +36,17 @@ sys.exit(main(["install", "--no-index", "--find-links", HERE] + args))
 
 
 def main():
-    version = get_venv_packages(types.SimpleNamespace(version="%d.%d" % sys.version_info[:2]))["pip"]
+    # pip, and in older ansible-test releases also the setuptools and wheel it installs beside pip.
+    packages = get_venv_packages(types.SimpleNamespace(version="%d.%d" % sys.version_info[:2]))
+    version = packages["pip"]
     cache = os.path.expanduser("~/.ansible/test/cache")
     os.makedirs(cache, exist_ok=True)
     script = os.path.join(cache, "get_pip_%s.py" % version.replace(".", "_"))
-    wheel_present = any(n.startswith("pip-%s-" % version) and n.endswith(".whl") for n in os.listdir(cache))
-    if not wheel_present:
-        subprocess.check_call([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                               "--only-binary=:all:", "-d", cache, "pip==%s" % version])
+    for name, wanted in sorted(packages.items()):
+        present = any(n.startswith("%s-%s-" % (name, wanted)) and n.endswith(".whl") for n in os.listdir(cache))
+        if not present:
+            subprocess.check_call([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                                   "--only-binary=:all:", "-d", cache, "%s==%s" % (name, wanted)])
     with open(script, "w") as handle:
         handle.write(STAND_IN.format(version=version))
     print("ansible-test pip %s bootstrap ready: %s" % (version, script))
