@@ -11,6 +11,7 @@ BIN := $(VENV)/bin
 help:
 	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
 	@echo "make test   everything CI runs"
+	@echo "make docs   the docs site (plugin reference and guides) into .build/docs, and its lint"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +74,11 @@ next-run: $(DOTENV)
 	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 	$(BIN)/python hacking/ansible_test_offline_pip.py
 	hacking/ansible-test.sh $(abspath $(BIN)) sanity --venv --python "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+
+# Its own venv, .venv-docs, from requirements-docs.txt; no network needed once that is installed.
+.PHONY: docs
+docs:
+	PYTHON=$(PYTHON) hacking/build-docs.sh
 
 clean:
 	rm -rf .build collections tests/output .pytest_cache
