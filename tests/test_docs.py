@@ -65,7 +65,7 @@ def readme_table():
     return {name: (url, kind) for name, url, kind in README_ROW.findall((ROOT / "README.md").read_text())}
 
 
-@pytest.mark.parametrize("kind, name", [("module", m) for m in MODULES] + [("lookup", l) for l in LOOKUPS]
+@pytest.mark.parametrize("kind, name", [("module", m) for m in MODULES] + [("lookup", lookup) for lookup in LOOKUPS]
                          + [("inventory", i) for i in INVENTORIES])
 def test_readme_table_links_each_plugin_to_its_galaxy_page(kind, name):
     table = readme_table()
