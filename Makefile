@@ -23,7 +23,7 @@ TESTS := tests/unit tests/integration tests/test_collection.py tests/test_awx.py
 help:
 	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
 	@echo "make test   everything CI runs (about 10 minutes on 2 cores once the virtualenvs exist)"
-	@echo "make docs   build the documentation site into .build/docs"
+	@echo "make docs   the docs site (plugin reference and guides) into .build/docs, and its lint"
 
 # A virtualenv per end of the range; the stamp names the ansible-core series, so changing it rebuilds the venv.
 $(VENV)/.installed-$(NEWEST_CORE): requirements.txt requirements-dev.txt
@@ -47,8 +47,9 @@ venvs: venv $(OLDEST_VENV)/.installed-$(OLDEST_CORE) $(DOTENV)
 demo: venv
 	VENV=$(VENV) bash hacking/demo.sh
 
+# Its own venv, .venv-docs, from requirements-docs.txt; no network needed once that is installed.
 docs:
-	bash hacking/build-docs.sh
+	PYTHON=$(OLDEST_PYTHON) hacking/build-docs.sh
 
 $(DOTENV):
 	npm install --prefix .build/node --no-save --no-audit --no-fund --silent dotenv@16.4.5
@@ -90,6 +91,7 @@ sanity: venv
 
 sanity-oldest: venvs
 	@$(STAGE) sanity-$(OLDEST_CORE) hacking/sanity.sh $(OLDEST_BIN)
+
 
 clean:
 	rm -rf .build collections tests/output .pytest_cache

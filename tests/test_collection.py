@@ -83,7 +83,8 @@ def test_plugins_share_the_connection_fragment(plugin_type, name):
 def test_every_plugin_is_listed_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for name in MODULES + LOOKUPS + INVENTORIES + ROLES:
-        assert "| `community.dokploy.%s` |" % name in readme, name
+        # A row of the table, the name linked to its reference (tests/test_docs.py checks where the links go).
+        assert "| [`community.dokploy.%s`](" % name in readme, name
 
 
 def test_changelog_fragments_do_not_announce_new_plugins():
