@@ -97,7 +97,7 @@ def _run_command(connection, request, pid_sent):
 def _reap():
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, unused_status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
@@ -117,7 +117,7 @@ def serve(socket_path):
         _reap()
         if not selector.select(timeout=1):
             continue
-        connection, _ = listener.accept()
+        connection, unused_address = listener.accept()
         with connection:
             request = json.loads(connection.makefile("rb").readline())
             pid_sent, pid_sent_w = os.pipe()

@@ -14,6 +14,13 @@ procedures, and how to find the object. The base then
   untouched fields of Dokploy's all-fields ``save*`` procedures back as read;
 * builds ``diff`` by option name, with every secret shown as ``********``;
 * reads the object back once after a write and returns it with secrets masked.
+
+The Resource subclasses of the single modules live in ``_resources/``, one file per resource: the class with its
+fields, writers and checks, and the module's options as ``argument_spec()`` and ``MODULE_RULES`` (what the module
+passes to DokployModule besides its argument spec). The module itself keeps only its documentation and a short
+``main()``. Modules that converge several objects in one task (``dokploy_stack``) import these classes, so that no
+field, comparison or write is implemented twice and a nested entry is validated against exactly the options of the
+single module.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -1,5 +1,9 @@
 """DokployModule: how a module run ends, whatever goes wrong."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 
 import pytest

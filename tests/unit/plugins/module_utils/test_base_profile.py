@@ -1,5 +1,9 @@
 """A module that receives profile was run without the action plugin that resolves it: it says so."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 
 import pytest

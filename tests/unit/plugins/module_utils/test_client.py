@@ -1,5 +1,9 @@
 """The shared client: URL handling, headers, error mapping, retries, secrets."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import socket
 import threading

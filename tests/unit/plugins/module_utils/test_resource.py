@@ -1,5 +1,9 @@
 """The resource base's pure parts: conversions, comparison, masking, and a vanished object."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import DokployError, WriteOutcomeUnknown

@@ -1,5 +1,9 @@
 """dokploy_info returns each project's environments in a documented order, whatever order Dokploy lists them in."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import itertools
 
 import pytest

@@ -1,5 +1,9 @@
 """dokploy_project tags: tag.assignToProject is not repeatable, so a lost answer is looked for, never resent blindly."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import contextlib
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import WriteOutcomeUnknown

@@ -1,5 +1,9 @@
 """dokploy_ssh_key replace: when pointing a server at the new key fails, nothing is left half-made."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
