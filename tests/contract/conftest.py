@@ -13,12 +13,17 @@ from harness import Simulator  # noqa: E402
 
 
 class Fidelity:
-    """Step counts gathered over the run, printed at the end."""
+    """Step counts: one per test, added up over the run (from every xdist worker) and printed at the end."""
 
     def __init__(self):
         self.total = 0
         self.identical = 0
         self.excused = {}
+
+    def add(self, counts):
+        self.total += counts["total"]
+        self.identical += counts["identical"]
+        self.excused.update(counts["excused"])
 
     def line(self):
         # Every step that is neither identical nor excused fails its transcript's test.
@@ -31,8 +36,19 @@ FIDELITY = Fidelity()
 
 
 @pytest.fixture
-def fidelity():
-    return FIDELITY
+def fidelity(request):
+    counts = Fidelity()
+    yield counts
+    # Reports carry user_properties from xdist workers to the process that prints the summary.
+    request.node.user_properties.append(("fidelity", {"total": counts.total, "identical": counts.identical,
+                                                      "excused": counts.excused}))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":
+        for name, counts in report.user_properties:
+            if name == "fidelity":
+                FIDELITY.add(counts)
 
 
 @pytest.fixture
