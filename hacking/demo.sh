@@ -8,9 +8,10 @@ venv=${VENV:-.venv}
 build=.build/demo
 mkdir -p "$build"
 
-"$venv/bin/ansible-galaxy" collection build --force --output-path "$build" . >/dev/null
-"$venv/bin/ansible-galaxy" collection install --force -p "$build/collections" "$build"/community-dokploy-*.tar.gz >/dev/null
+# Installed where this run's Ansible looks for collections (so ansible-galaxy has no path to warn about).
 export ANSIBLE_COLLECTIONS_PATH="$root/$build/collections"
+"$venv/bin/ansible-galaxy" collection build --force --output-path "$build" . >/dev/null
+"$venv/bin/ansible-galaxy" collection install --force --offline "$build"/community-dokploy-*.tar.gz >/dev/null
 
 rm -f "$build/simulator-state.json"  # every demo starts from an empty server
 key=dokploy-demo-key  # a local simulator: the key only has to match itself
