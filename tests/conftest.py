@@ -140,9 +140,14 @@ LOCAL_TEMP = os.path.join(tempfile.gettempdir(), "community-dokploy-tests", "ans
 
 
 def ansible_env(tmp_path, extra=None):
-    """The environment of an ansible command: this venv, no stray DOKPLOY_* settings."""
+    """The environment of an ansible command: this venv, no stray DOKPLOY_* settings, no Dokploy CLI of the machine's.
+
+    tmp_path is the home directory; DOKPLOY_CLI_ROOT names an empty folder, so that the profile lookup never asks
+    npm where the machine's Dokploy CLI keeps its config file.
+    """
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("DOKPLOY_"))
     env.update({
+        "DOKPLOY_CLI_ROOT": str(tmp_path / "no-dokploy-cli"),
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",

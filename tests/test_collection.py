@@ -64,6 +64,9 @@ def test_ansible_doc_renders(plugin_type, name):
     if plugin_type == "module":
         for attribute in ("check_mode", "diff_mode", "idempotent", "action_group"):
             assert attribute in completed.stdout
+    if plugin_type != "role":
+        # From the connection fragment: the library every module and the inventory plugin talk to Dokploy with.
+        assert "REQUIREMENTS:" in completed.stdout and "requests >= 2.25" in " ".join(completed.stdout.split())
 
 
 @pytest.mark.parametrize("name", MODULES)

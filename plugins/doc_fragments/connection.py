@@ -10,6 +10,12 @@ __metaclass__ = type
 class ModuleDocFragment:
     # The connection options of every module.
     DOCUMENTATION = r"""
+requirements:
+  - "requests >= 2.25 (Python library) for the Python that runs the module, which for C(hosts: localhost) is
+    C(ansible_python_interpreter); set it to C({{ ansible_playbook_python }}) to use the Python that runs Ansible."
+notes:
+  - An environment variable of a connection option (E(DOKPLOY_URL), E(DOKPLOY_TIMEOUT), E(DOKPLOY_CA_PATH), ...)
+    that is set to an empty string counts as unset, as AWX renders an optional credential input that was not given.
 options:
   api_url:
     description:
@@ -50,14 +56,29 @@ options:
       - If not set, the environment variable E(DOKPLOY_TIMEOUT) is used.
     type: int
     default: 30
+  headers:
+    description:
+      - Extra HTTP headers sent with every request, a mapping of header name to value, for a panel behind an
+        access proxy such as Cloudflare Access (C(CF-Access-Client-Id) and C(CF-Access-Client-Secret) of a service
+        token).
+      - They cannot replace the headers the collection sets itself, C(x-api-key) (set O(api_key)), C(Content-Type)
+        and C(Accept); values must be strings.
+      - The values are secrets, like O(api_key). Never printed, not in results, diffs, errors or warnings, even when
+        Dokploy or the proxy quotes one.
+      - 'If not set, the profile''s headers when O(profile) is set, else the environment variable
+        E(DOKPLOY_CUSTOM_HEADERS), which holds a JSON object, as for Dokploy''s MCP server, for example
+        C({"CF-Access-Client-Id": "....access", "CF-Access-Client-Secret": "..."}).'
+      - "A profile without headers gets those of E(DOKPLOY_CUSTOM_HEADERS); give it C(headers: {}) to send none."
+    type: dict
   profile:
     description:
       - Name of a named profile whose connection settings (O(api_url), O(api_key), O(validate_certs), O(ca_path),
-        O(timeout)) this task uses.
+        O(timeout), O(headers)) this task uses.
       - "Found exactly as P(community.dokploy.profile#lookup) finds a name, first match wins: the variable
         C(dokploy_profiles) (keep it in a vault-encrypted vars file; it is decrypted on the controller), then the
-        Dokploy CLI's config file (E(DOKPLOY_CONFIG), the variable C(dokploy_config_file), else
-        C(~/.dokploy/config.json))."
+        Dokploy CLI's config file (the variable C(dokploy_config_file), E(DOKPLOY_CONFIG), else
+        C(~/.dokploy/config.json), else the installed CLI's own C(config.json), see
+        P(community.dokploy.profile#lookup))."
       - Connection options set on the task (or by C(module_defaults)) win over the profile's settings; the
         profile's settings win over the environment variables (E(DOKPLOY_URL), E(DOKPLOY_API_KEY), ...).
       - An unknown name fails before any request, listing the known profile names (never a key).
@@ -67,43 +88,52 @@ options:
     type: str
 """
 
-    # The same options for plugins (the profile lookup, the inventory plugin), which read them from the environment.
+    # The same options for plugins (the profile lookup, the inventory plugin). Their environment variables are read by
+    # plugins/module_utils/_options.py, as the modules' are (an empty one counts as unset), not declared with env:
+    # ansible-core's own reading would turn an empty DOKPLOY_CA_PATH into the current folder and quote a bad value.
     PLUGINS = r"""
+requirements:
+  - requests >= 2.25 (Python library) for the Python that runs Ansible on the controller, for the inventory plugin,
+    which talks to Dokploy; the profile lookup sends no request.
+notes:
+  - An environment variable of a connection option set to an empty string counts as unset.
 options:
   api_url:
     description:
       - URL of the Dokploy server, for example V(https://dokploy.example.com).
+      - If not set, the environment variable E(DOKPLOY_URL).
       - The lookup uses it for the unnamed profile made of the environment variables.
       - Set in an inventory file, it wins over the profile's URL.
     type: str
-    env:
-      - name: DOKPLOY_URL
   api_key:
     description:
       - API key of a Dokploy user.
+      - If not set, the environment variable E(DOKPLOY_API_KEY), then E(DOKPLOY_AUTH_TOKEN).
       - The lookup uses it for the unnamed profile made of the environment variables.
       - Set in an inventory file (encrypt it with C(ansible-vault encrypt_string)), it wins over the profile's key.
       - Never printed.
     type: str
-    env:
-      - name: DOKPLOY_API_KEY
-      - name: DOKPLOY_AUTH_TOKEN
   validate_certs:
     description:
       - Whether to verify the server's TLS certificate (default V(true)).
+      - If not set, the environment variable E(DOKPLOY_VALIDATE_CERTS).
     type: bool
-    env:
-      - name: DOKPLOY_VALIDATE_CERTS
   ca_path:
     description:
       - Path to a PEM file of CA certificates to verify the server's certificate with.
+      - If not set, the environment variable E(DOKPLOY_CA_PATH).
     type: path
-    env:
-      - name: DOKPLOY_CA_PATH
   timeout:
     description:
       - Seconds to wait for each answer from the server (default V(30)).
+      - If not set, the environment variable E(DOKPLOY_TIMEOUT).
     type: int
-    env:
-      - name: DOKPLOY_TIMEOUT
+  headers:
+    description:
+      - Extra HTTP headers sent with every request, a mapping of header name to value (for a panel behind an access
+        proxy such as Cloudflare Access); they cannot replace C(x-api-key), C(Content-Type) or C(Accept).
+      - If not set, the environment variable E(DOKPLOY_CUSTOM_HEADERS), a JSON object of header names to values.
+      - The values are secrets, never printed; set in an inventory file, encrypt them with
+        C(ansible-vault encrypt_string).
+    type: dict
 """

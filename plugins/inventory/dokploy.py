@@ -60,7 +60,7 @@ options:
   profiles:
     description:
       - Profiles by name, each a mapping of the connection options C(api_url), C(api_key), C(validate_certs),
-        C(ca_path), C(timeout). Inventory plugins see extra variables only, so pass them with
+        C(ca_path), C(timeout), C(headers). Inventory plugins see extra variables only, so pass them with
         C(-e @vault.yml) (a vault-encrypted file, or values encrypted with C(!vault)).
     type: dict
     default: {}
@@ -69,11 +69,11 @@ options:
   config_file:
     description:
       - Path of the Dokploy CLI's JSON config file, read as P(community.dokploy.profile#lookup) reads it.
+      - If not set, E(DOKPLOY_CONFIG), else the first that exists of C(~/.dokploy/config.json) and the installed
+        Dokploy CLI's C(config.json) (in E(DOKPLOY_CLI_ROOT), else C(@dokploy/cli) under C(npm root -g)), as
+        the lookup's O(community.dokploy.profile#lookup:config_file) says.
       - A missing file is not an error; it then provides no profile.
     type: path
-    default: ~/.dokploy/config.json
-    env:
-      - name: DOKPLOY_CONFIG
     vars:
       - name: dokploy_config_file
   server_types:
@@ -120,7 +120,7 @@ EXAMPLES = r"""
 plugin: community.dokploy.dokploy
 
 # ---
-# acme.dokploy.yml: a named profile, from -e @vault.yml (dokploy_profiles) or ~/.dokploy/config.json
+# acme.dokploy.yml: a named profile, from -e @vault.yml (dokploy_profiles) or the CLI's config file
 plugin: community.dokploy.dokploy
 profile: acme
 timeout: 60            # wins over the profile's timeout
@@ -280,17 +280,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return placed
 
     def _template(self, value):
-        """A value the inventory file gave, rendered when it is a template ("{{ vault_key }}")."""
+        """A value the inventory file gave, rendered when it is a template ("{{ vault_key }}"), also inside headers."""
+        if isinstance(value, dict):
+            return dict((key, self._template(item)) for key, item in value.items())
         if isinstance(value, str) and self.templar.is_possibly_template(value):
             return self.templar.template(value)
         return value
 
     def _connection(self, path, config):
         """The connection settings (see DOCUMENTATION: a named profile, the file's options, or the active profile)."""
+        options = OptionAdapter.from_plugin(self)
         given = dict((name, self._template(self.get_option(name))) for name in CONNECTION_OPTIONS if name in config)
         named = self._template(config.get("profile"))
         if not named and ("api_url" in given or "api_key" in given):
-            raw = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
+            raw = dict((name, options.get(name)) for name in CONNECTION_OPTIONS)
             raw.update(given)
             for name, env in (("api_url", "DOKPLOY_URL"), ("api_key", "DOKPLOY_API_KEY")):
                 if not raw.get(name):
@@ -303,7 +306,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         catalog = ProfileCatalog(profiles, self.get_option("config_file"))
         settings, name = catalog.resolve(
             named, active=(self.get_option("profile"), self.get_option("default_profile")),
-            environment=dict((option, self.get_option(option)) for option in CONNECTION_OPTIONS),
+            environment=lambda: dict((option, options.get(option)) for option in CONNECTION_OPTIONS),
             unselected=UNSELECTED)
         if name is not None:
             self.display.vvv("community.dokploy.dokploy: connecting with profile %r" % name)

@@ -13,16 +13,18 @@ version_added: 0.1.0
 author:
   - community.dokploy maintainers (@community-dokploy)
 description:
-  - Returns the connection options (O(api_url), O(api_key), and O(validate_certs), O(ca_path), O(timeout)
-    where the profile sets them) of one Dokploy server and organization, as a dict meant for
+  - Returns the connection options (O(api_url), O(api_key), and O(validate_certs), O(ca_path), O(timeout),
+    O(headers) where the profile sets them) of one Dokploy server and organization, as a dict meant for
     C(module_defaults) of the group C(group/community.dokploy.dokploy).
   - "A profile is found by name in these sources, first match wins: the variable C(dokploy_profiles)
     (O(profiles)), then the Dokploy CLI config file O(config_file)."
   - "Without a name, the active profile is used: E(DOKPLOY_PROFILE) (O(profile)), else the variable
     C(dokploy_profile) (O(default_profile)), else the config file's C(currentProfile) (or its only profile
-    in the legacy single-server format), else an unnamed profile made of E(DOKPLOY_URL) and E(DOKPLOY_API_KEY)."
+    in the legacy single-server format), else an unnamed profile made of E(DOKPLOY_URL) and E(DOKPLOY_API_KEY)
+    (and the other connection options' environment variables)."
   - An unknown profile is an error that lists the known profile names, never their keys.
-  - With O(list=true) the lookup returns the known profiles' names, URLs and sources instead, without keys.
+  - With O(list=true) the lookup returns the known profiles' names, URLs and sources instead, without keys;
+    the source of a profile of a config file names the file it was found in.
 options:
   _terms:
     description:
@@ -33,8 +35,8 @@ options:
   profiles:
     description:
       - Profiles by name. Each profile is a mapping of the modules' own connection options
-        C(api_url), C(api_key), C(validate_certs), C(ca_path), C(timeout).
-      - Keep it in a vault-encrypted vars file, or encrypt each C(api_key) with C(!vault).
+        C(api_url), C(api_key), C(validate_certs), C(ca_path), C(timeout), C(headers).
+      - Keep it in a vault-encrypted vars file, or encrypt each C(api_key) (and each header value) with C(!vault).
     type: dict
     default: {}
     vars:
@@ -55,14 +57,18 @@ options:
   config_file:
     description:
       - Path of the Dokploy CLI's JSON config file.
+      - "If not set, the environment variable E(DOKPLOY_CONFIG), else the first of these files that exists:
+        C(~/.dokploy/config.json), then the config file of the installed Dokploy CLI (npm package C(@dokploy/cli)),
+        C(config.json) in the folder the CLI is installed in: E(DOKPLOY_CLI_ROOT) when set, else
+        C(@dokploy/cli) under the folder C(npm root -g) prints (npm is asked once, when npm is on E(PATH))."
       - "Format: C({\"currentProfile\": \"acme\", \"profiles\": {\"acme\": {\"url\": \"https://...\", \"token\": \"...\"}}}),
-        or the legacy single-server C({\"url\": \"https://...\", \"token\": \"...\"}), which is the profile C(default)."
+        or the single-server C({\"url\": \"https://...\", \"token\": \"...\"}) that the released CLI writes
+        (C(dokploy auth)), which is the profile C(default)."
       - A profile there may also use the modules' option names (C(api_url), C(api_key), C(validate_certs), ...).
-      - A missing file is not an error; it then provides no profile.
+      - A missing file is not an error; it then provides no profile. A file named by this option or
+        E(DOKPLOY_CONFIG) is the only one read.
+      - An empty E(DOKPLOY_CONFIG) or E(DOKPLOY_CLI_ROOT) counts as unset.
     type: path
-    default: ~/.dokploy/config.json
-    env:
-      - name: DOKPLOY_CONFIG
     vars:
       - name: dokploy_config_file
   list:
@@ -73,12 +79,15 @@ options:
 extends_documentation_fragment:
   - community.dokploy.connection.PLUGINS
 notes:
-  - The returned dict holds the API key in clear; pass it to C(module_defaults) (where every module treats
-    C(api_key) as C(no_log)), do not print it.
+  - The returned dict holds the API key (and any header values) in clear; pass it to C(module_defaults) (where
+    every module treats C(api_key) and C(headers) as C(no_log)), do not print it.
 seealso:
   - name: Dokploy CLI issue 44, named profiles
-    description: The config file format this lookup reads.
+    description: The multi-profile config file format this lookup reads.
     link: https://github.com/Dokploy/cli/issues/44
+  - name: Dokploy CLI
+    description: The released CLI, whose C(dokploy auth) writes the single-server config file.
+    link: https://github.com/Dokploy/cli
 """
 
 EXAMPLES = r"""
@@ -86,6 +95,10 @@ EXAMPLES = r"""
 # dokploy_profiles:
 #   acme:   {api_url: https://panel.acme.example, api_key: "..."}
 #   globex: {api_url: https://paas.example.net, api_key: "...", timeout: 60}
+#   initech:   # a panel behind Cloudflare Access: its service token in every request
+#     api_url: https://dokploy.initech.example
+#     api_key: "..."
+#     headers: {CF-Access-Client-Id: "....access", CF-Access-Client-Secret: "..."}
 
 - name: Converge one client's Dokploy
   module_defaults:
@@ -110,7 +123,9 @@ _raw:
   description:
     - The profile's connection settings, keyed by the modules' option names; only the options the profile sets
       (C(api_url) and C(api_key) always).
-    - With O(list=true), a list of C({name, api_url, source}) instead.
+    - With O(list=true), a list of C({name, api_url, source}) instead. C(source) is C(variable dokploy_profiles),
+      C(config file PATH) (the file O(config_file) or E(DOKPLOY_CONFIG) names, or C(~/.dokploy/config.json)), or
+      C(Dokploy CLI config file PATH) (the installed CLI's file).
   type: list
   elements: dict
 """
@@ -145,7 +160,7 @@ class LookupModule(LookupBase):
             settings, dummy = catalog.resolve(
                 terms[0] if terms else None,
                 active=(self.get_option("profile"), self.get_option("default_profile")),
-                environment=dict((name, options.get(name)) for name in CONNECTION_OPTIONS),
+                environment=lambda: dict((name, options.get(name)) for name in CONNECTION_OPTIONS),
                 unselected=NOTHING_SELECTED)
             return [settings]
         except DokployError as exc:

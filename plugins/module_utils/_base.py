@@ -14,14 +14,17 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import (
     HAS_REQUESTS,
+    REQUESTS_HINT,
     REQUESTS_IMPORT_ERROR,
     DokployError,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._options import (
+    CONNECTION_OPTIONS,
     PROFILE_OPTION,
     PROFILE_UNRESOLVED,
     OptionAdapter,
     connection_argument_spec,
+    environment_problem,
 )
 from ansible_collections.community.dokploy.plugins.module_utils._secrets import Secrets, url_secrets
 
@@ -72,19 +75,27 @@ class DokployModule:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         # None while ansible-test's validate-modules introspects the argument spec.
-        unresolved = (_load_params() or {}).get(PROFILE_OPTION)
+        loaded = _load_params()
+        unresolved = (loaded or {}).get(PROFILE_OPTION)
         if unresolved:
             # The action plugin removes profile after resolving it: say so rather than "missing api_url".
             for name in ("api_url", "api_key"):
                 spec[name] = dict(spec[name], required=False)
+        # An unusable environment variable is reported naming the variable, not the option it falls back for.
+        problem = environment_problem(loaded) if loaded is not None else None
+        if problem:
+            spec[problem[0]] = dict(spec[problem[0]], fallback=(None,))
         self.module = RedactingModule(argument_spec=spec, **kwargs)
         if unresolved:
             self.module.fail_json(msg=PROFILE_UNRESOLVED)
+        if problem:
+            self.module.fail_json(msg=problem[1])
         # One set for the whole run: the client adds what it meets in requests and answers.
         secrets = self.module.secrets = Secrets()
         self._learn_option_secrets(secrets)
         if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+            self.module.fail_json(msg=missing_required_lib("requests") + REQUESTS_HINT,
+                                  exception=REQUESTS_IMPORT_ERROR)
         if self.params["timeout"] <= 0:
             self.module.fail_json(msg="option timeout: must be a positive number of seconds")
         try:
@@ -94,6 +105,12 @@ class DokployModule:
 
     def _learn_option_secrets(self, secrets):
         """The module's no_log values, and credentials written inside URL options (git_url)."""
+        for name in CONNECTION_OPTIONS:
+            # A no_log mapping (headers) that came from the environment as JSON text: Ansible masks that text
+            # whole; each of its values must be masked too.
+            if isinstance(self.params.get(name), dict) and self.module.argument_spec[name].get("no_log"):
+                self.module.no_log_values.update(
+                    value for value in self.params[name].values() if isinstance(value, str) and value)
         for value in self.module.no_log_values:
             secrets.add(value)
         for value in self.params.values():

@@ -11,7 +11,8 @@ Dokploy's transport (see docs/docsite/rst/api_notes.rst):
 * every procedure is ``/api/<router>.<procedure>``;
 * queries are GET with their input as query parameters, mutations are POST
   with a JSON body;
-* the API key travels in the ``x-api-key`` header.
+* the API key travels in the ``x-api-key`` header; the option ``headers`` adds headers of the user's
+  (an access proxy's, such as Cloudflare Access), which may not replace the client's own.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +22,7 @@ __metaclass__ = type
 import json
 import os
 import re
+import sys
 import time
 import traceback
 
@@ -37,7 +39,18 @@ else:
 from ansible_collections.community.dokploy.plugins.module_utils._secrets import SECRET_MASK, Secrets
 
 USER_AGENT = "community.dokploy/0.1.0"
-__all__ = ["SECRET_MASK", "DokployClient", "DokployError", "WriteOutcomeUnknown"]
+__all__ = ["SECRET_MASK", "DokployClient", "DokployError", "WriteOutcomeUnknown", "check_headers"]
+
+# What a user who lacks requests can do: it is missing where Ansible runs the module, which is rarely the Python
+# that runs Ansible itself unless ansible_python_interpreter says so.
+REQUESTS_HINT = (
+    "; for hosts: localhost, set ansible_python_interpreter to {{ ansible_playbook_python }} (the Python that runs "
+    "Ansible) or install requests (pip install 'requests>=2.25') for the interpreter Ansible uses")
+
+# Headers the client sets itself: the option headers may not replace them (the header names, lower case).
+RESERVED_HEADERS = ("x-api-key", "content-type", "accept")
+# A header name is an RFC 9110 token.
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 # Statuses after which the request was not applied and may simply be sent again.
 NOT_APPLIED_STATUSES = (429,)
@@ -70,6 +83,39 @@ def repeatable(procedure):
 def option_name(field):
     """``publishedPort`` -> ``published_port``: how an API field reads as a module option."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", field).lower()
+
+
+def check_headers(headers, where="option headers"):
+    """The extra headers of the option ``headers`` as a dict of str to str, or an error naming ``where``.
+
+    Header names are named in messages, their values never (they are credentials: an access proxy's token).
+    """
+    if headers is None:
+        return {}
+    if not isinstance(headers, dict):
+        raise DokployError("%s: must be a mapping of header names to values" % where)
+    checked = {}
+    seen = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not HEADER_NAME.match(name):
+            # Not quoted: a mistyped name may hold a value ("CF-Access-Client-Secret: ...").
+            raise DokployError("%s: a header name is not valid (a header name is made of letters, digits and "
+                               "!#$%%&'*+-.^_`|~ only)" % where)
+        if name.lower() in RESERVED_HEADERS:
+            hint = " (set api_key instead)" if name.lower() == "x-api-key" else ""
+            raise DokployError("%s: may not set %s, a header the client sets itself%s" % (where, name, hint))
+        if name.lower() in seen:
+            raise DokployError("%s: names the header %s twice (%s and %s; header names ignore case)"
+                               % (where, name, seen[name.lower()], name))
+        seen[name.lower()] = name
+        if not isinstance(value, str):
+            raise DokployError("%s: the value of header %s must be a string" % (where, name))
+        if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 or ord(c) > 255 for c in value):
+            raise DokployError("%s: the value of header %s starts or ends with whitespace, or holds a line break, "
+                               "a control character or a character beyond Latin-1, which HTTP headers cannot carry"
+                               % (where, name))
+        checked[name] = value
+    return checked
 
 
 class DokployError(Exception):
@@ -174,14 +220,19 @@ class DokployClient:
     """
 
     def __init__(self, api_url, api_key, validate_certs=True, ca_path=None, timeout=30,
-                 retries=DEFAULT_RETRIES, backoff_factor=DEFAULT_BACKOFF, secrets=None):
+                 retries=DEFAULT_RETRIES, backoff_factor=DEFAULT_BACKOFF, secrets=None, headers=None):
         if not HAS_REQUESTS:
-            raise DokployError("the Python library requests is required")
+            raise DokployError("the Python library requests is required: install it (pip install 'requests>=2.25') "
+                               "for the Python that runs Ansible, %s" % sys.executable)
         if not api_key:
             raise DokployError("option api_key: is required (or set DOKPLOY_API_KEY)")
         self.base_url = normalize_base_url(api_url)
+        extra_headers = check_headers(headers)
         self.secrets = secrets if secrets is not None else Secrets()
+        # The key and the extra headers' values are credentials: no message may quote them, even when Dokploy does.
         self.secrets.add(api_key)
+        for value in extra_headers.values():
+            self.secrets.add(value)
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff_factor = backoff_factor
@@ -199,6 +250,7 @@ class DokployClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         })
+        self.session.headers.update(extra_headers)
         # Retries are this client's (see _request): urllib3 must not resend anything by itself.
         adapter = HTTPAdapter(max_retries=0)
         self.session.mount("http://", adapter)

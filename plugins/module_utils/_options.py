@@ -7,18 +7,27 @@
 One table describes them; modules get an ``argument_spec`` from it and
 plugins read the same names through :class:`OptionAdapter`, so a profile
 written for the lookup is exactly what modules accept.
+
+Their environment variables are read here only (:func:`from_environment`), by
+modules (as the options' fallback) and plugins alike: a variable set to the
+empty string counts as unset, since AWX renders "" for an optional credential
+input that was not given.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
+import json
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.community.dokploy.plugins.module_utils._client import (
     DokployClient,
     DokployError,
+    check_headers,
 )
 
 DEFAULT_TIMEOUT = 30
@@ -30,6 +39,8 @@ CONNECTION_OPTIONS = {
     "validate_certs": (dict(type="bool", default=True), ["DOKPLOY_VALIDATE_CERTS"]),
     "ca_path": (dict(type="path"), ["DOKPLOY_CA_PATH"]),
     "timeout": (dict(type="int", default=DEFAULT_TIMEOUT), ["DOKPLOY_TIMEOUT"]),
+    # Extra HTTP headers (an access proxy's credentials); the variable holds a JSON object, as for Dokploy's MCP server.
+    "headers": (dict(type="dict", no_log=True), ["DOKPLOY_CUSTOM_HEADERS"]),
 }
 
 # Not a connection setting itself: the name of a profile of them, resolved on the controller by the
@@ -44,12 +55,77 @@ PROFILE_UNRESOLVED = (
 CLI_ALIASES = {"url": "api_url", "token": "api_key"}
 
 
+def from_environment(names):
+    """The value of the first of the environment variables ``names`` that is set and not empty (nor blank), else None.
+
+    The one place the connection options' variables are read, for modules and plugins alike.
+    """
+    return _environment(names)[1]
+
+
+def _environment(names):
+    """``(variable, value)`` of the first of ``names`` that is set and not blank, else ``(None, None)``."""
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip():
+            return name, value
+    return None, None
+
+
+def environment_fallback(*names):
+    """Ansible's ``env_fallback``, except that an empty variable counts as unset."""
+    value = from_environment(names)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
+
+
+def environment_setting(name):
+    """Connection option ``name`` as its environment variables set it, converted to its type; None when unset.
+
+    A value that does not convert is an error naming the variable, never quoting it.
+    """
+    variable, text = _environment(CONNECTION_OPTIONS[name][1])
+    if text is None:
+        return None
+    kind = CONNECTION_OPTIONS[name][0]["type"]
+    if kind == "dict":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise DokployError('%s: is not a JSON object of header names to values, for example '
+                               '{"CF-Access-Client-Id": "...", "CF-Access-Client-Secret": "..."}' % variable)
+        return check_headers(value, variable)
+    try:
+        return _convert(name, text)
+    except (TypeError, ValueError):
+        raise DokployError("%s: is not %s" % (variable, "a whole number" if kind == "int" else "true or false"))
+
+
+def environment_problem(params):
+    """``(option, message)`` for the first environment variable a module would fall back to that is unusable, or None.
+
+    Checked before the module parses its options, whose own message would name the option rather than the
+    variable (and would take a ``key=value`` string for a JSON object).
+    """
+    for name in CONNECTION_OPTIONS:
+        if name in params:
+            continue
+        try:
+            environment_setting(name)
+        except DokployError as exc:
+            return name, str(exc)
+    return None
+
+
 def connection_argument_spec():
     """The ``argument_spec`` entries for the connection options; merge into a module's own."""
     spec = {}
     for name, (entry, env_names) in CONNECTION_OPTIONS.items():
         entry = dict(entry)
-        entry["fallback"] = (env_fallback, env_names)
+        entry["fallback"] = (environment_fallback, env_names)
         spec[name] = entry
     spec[PROFILE_OPTION] = dict(type="str")
     return spec
@@ -79,14 +155,37 @@ def normalize_settings(raw, where):
         except (TypeError, ValueError):
             raise DokployError("%s: setting %s has a value of the wrong type (expected %s)"
                                % (where, name, CONNECTION_OPTIONS[name][0]["type"]))
+        if name == "headers":
+            settings[name] = check_headers(settings[name], "%s: setting headers" % where)
     for name in ("api_url", "api_key"):
         if not settings.get(name):
             raise DokployError("%s: setting %s is missing" % (where, name))
     return settings
 
 
+def secret_values(settings):
+    """The secret values among connection settings: those of the no_log options, each value of a mapping."""
+    found = set()
+    for name, (entry, dummy) in CONNECTION_OPTIONS.items():
+        value = settings.get(name)
+        if not entry.get("no_log") or value is None:
+            continue
+        for item in (value.values() if isinstance(value, dict) else [value]):
+            if item is not None and str(item):
+                found.add(str(item))
+    return found
+
+
 def _convert(name, value):
     kind = CONNECTION_OPTIONS[name][0]["type"]
+    if kind == "dict":
+        if not isinstance(value, dict):
+            raise TypeError("not a mapping")
+        # Values as text: str() also decrypts a vault-encrypted value; check_headers refuses numbers and the like.
+        return dict((key, item if item is None or isinstance(item, (bool, int, float, dict, list, tuple))
+                     else str(item)) for key, item in value.items())
+    if kind == "path":
+        return os.path.expanduser(str(value))
     if kind == "bool":
         return boolean(value, strict=True)
     if kind == "int":
@@ -109,7 +208,11 @@ class OptionAdapter:
 
     @classmethod
     def from_plugin(cls, plugin):
-        return cls(plugin.get_option)
+        """A plugin's options, each falling back to its environment variable as a module's does."""
+        def get(name):
+            value = plugin.get_option(name)
+            return environment_setting(name) if value is None and name in CONNECTION_OPTIONS else value
+        return cls(get)
 
     def get(self, name):
         return self._getter(name)
@@ -123,5 +226,6 @@ class OptionAdapter:
             validate_certs=self.get("validate_certs") is not False,
             ca_path=self.get("ca_path"),
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            headers=self.get("headers"),
             **kwargs
         )

@@ -31,7 +31,7 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import lookup_loader
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS
+from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, secret_values
 
 COLLECTION = "community.dokploy"
 PROFILE_LOOKUP = "community.dokploy.profile"
@@ -98,8 +98,7 @@ class DokployAction(ActionBase):
             settings = lookup.run([profile], variables=task_vars)[0]
         except AnsibleError as exc:
             raise ProfileError("option profile: %s" % _message(exc)) from None
-        if settings.get("api_key"):
-            secrets.add(str(settings["api_key"]))
+        secrets.update(secret_values(settings))
         resolved = dict(module_args)
         for name in CONNECTION_OPTIONS:
             if resolved.get(name) is None and name in settings:

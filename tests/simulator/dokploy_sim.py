@@ -33,7 +33,10 @@ Other behaviour worth knowing:
   * `--latency S` delays every API request by S seconds (half before it is
     applied, half before it is answered), so that races between clients show.
   * `--request-log FILE` appends {"method", "procedure", "status"} per API
-    request (status 0 when the connection was reset or stalled).
+    request (status 0 when the connection was reset or stalled). With
+    `--log-headers`, also "headers": each request header's name (lower case)
+    mapped to the SHA-256 of its value, so that a test can check a header's
+    value without the log holding it.
   * `--state FILE` loads the state at start if the file exists and saves it
     after every applied write and at exit.
   * environments are listed in "database row order" as the real server does:
@@ -43,6 +46,7 @@ Other behaviour worth knowing:
 """
 
 import argparse
+import hashlib
 import json
 import random
 import signal
@@ -127,13 +131,17 @@ class Simulator:
         self.stall_seconds = args.stall_seconds
         self.latency = getattr(args, "latency", 0.0)
         self.log_file = open(args.request_log, "a", encoding="utf-8") if args.request_log else None
+        self.log_headers = getattr(args, "log_headers", False)
         self.log_lock = threading.Lock()
 
-    def log(self, method, procedure, status):
+    def log(self, method, procedure, status, headers=None):
         if self.log_file is None:
             return
+        entry = {"method": method, "procedure": procedure, "status": status}
+        if self.log_headers:
+            entry["headers"] = dict((name.lower(), header_digest(value)) for name, value in (headers or {}).items())
         with self.log_lock:
-            self.log_file.write(json.dumps({"method": method, "procedure": procedure, "status": status}) + "\n")
+            self.log_file.write(json.dumps(entry) + "\n")
             self.log_file.flush()
 
     def roll_fault(self):
@@ -179,6 +187,11 @@ class Simulator:
         if method == "POST":
             self.store.save()
         return 200, "application/json", payload
+
+
+def header_digest(value):
+    """What the request log keeps of a header's value (the value itself may be a credential)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def encode(value):
@@ -251,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise Fault(fault[0])
         except Fault as f:
             return self.fail(method, procedure, f.kind)
-        sim.log(method, procedure, status)
+        sim.log(method, procedure, status, self.headers)
         self.answer(status, ctype, payload)
 
     def dispatch(self, method, procedure, query, body):
@@ -263,10 +276,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def fail(self, method, procedure, kind):
         if kind in ("502", "503"):
-            self.sim.log(method, procedure, int(kind))
+            self.sim.log(method, procedure, int(kind), self.headers)
             text = b"Bad Gateway" if kind == "502" else b"Service Unavailable"
             return self.answer(int(kind), "text/plain", text)
-        self.sim.log(method, procedure, 0)
+        self.sim.log(method, procedure, 0, self.headers)
         if kind == "stall":
             time.sleep(self.sim.stall_seconds)
         # An abortive close (SO_LINGER 0) makes the client see a connection reset.
@@ -305,6 +318,8 @@ def parse_args(argv=None):
     parser.add_argument("--fault-seed", type=int, default=None)
     parser.add_argument("--stall-seconds", type=float, default=30.0)
     parser.add_argument("--request-log")
+    parser.add_argument("--log-headers", action="store_true",
+                        help="log each request's header names, with a SHA-256 digest of each value")
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--dokploy-version", default=NEWEST_VERSION, type=version_text,
                         help=f"the release to answer as (default {NEWEST_VERSION}); see README")

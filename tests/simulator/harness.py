@@ -11,10 +11,14 @@
 port and reads its base URL from the first line it prints. With
 `request_log=True` the simulator appends one JSON line per API request
 ({"method", "procedure", "status"}) to `sim.request_log`; `requests()` and
-`writes()` read it back while the simulator runs.
+`writes()` read it back while the simulator runs. With `log_headers=True`
+the log also holds each request's header names with a digest of each value
+(never the value): `header_names()` lists the names, `sent_header(name,
+value)` says which requests carried that header with that value.
 """
 
 import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -37,7 +41,7 @@ class Simulator:
         self.stderr_path = None
         self._tmpdir = None
 
-    def start(self, api_key, second_org_key=None, extra_args=(), request_log=True, timeout=15):
+    def start(self, api_key, second_org_key=None, extra_args=(), request_log=True, timeout=15, log_headers=False):
         """Start the simulator; returns self. `extra_args` go to the command line as they are."""
         if self.process is not None:
             raise RuntimeError("simulator already started")
@@ -50,6 +54,8 @@ class Simulator:
             self.request_log = os.path.join(self._tmpdir.name, "requests.jsonl")
             Path(self.request_log).touch()
             command += ["--request-log", self.request_log]
+            if log_headers:
+                command.append("--log-headers")
         command += [str(arg) for arg in extra_args]
         # stderr goes to a file: an unread pipe could fill up and block the simulator.
         self.stderr_path = os.path.join(self._tmpdir.name, "stderr.txt")
@@ -80,7 +86,19 @@ class Simulator:
             return ""
 
     def requests(self):
-        """Every API request the simulator logged so far, oldest first."""
+        """Every API request the simulator logged so far, oldest first: {"method", "procedure", "status"}."""
+        return [dict((k, v) for k, v in entry.items() if k != "headers") for entry in self._log()]
+
+    def header_names(self):
+        """The header names (lower case) of every logged request, oldest first."""
+        return [sorted(entry.get("headers", {})) for entry in self._log()]
+
+    def sent_header(self, name, value):
+        """For every logged request, oldest first, whether it carried the header ``name`` with ``value``."""
+        digest = hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+        return [entry.get("headers", {}).get(name.lower()) == digest for entry in self._log()]
+
+    def _log(self):
         if not self.request_log:
             return []
         with open(self.request_log, encoding="utf-8") as handle:

@@ -10,6 +10,8 @@ from ansible.parsing.vault import VaultLib, VaultSecret
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
+from ansible_collections.community.dokploy.plugins.plugin_utils import _profiles
+
 VAULT_PASSWORD = b"unit-vault-password"
 ACME_KEY = "acme-secret-key-1"
 GLOBEX_KEY = "globex-secret-key-2"
@@ -26,10 +28,13 @@ VAR_PROFILES = {
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
     for name in ("DOKPLOY_URL", "DOKPLOY_API_KEY", "DOKPLOY_AUTH_TOKEN", "DOKPLOY_PROFILE", "DOKPLOY_CONFIG",
-                 "DOKPLOY_VALIDATE_CERTS", "DOKPLOY_CA_PATH", "DOKPLOY_TIMEOUT"):
+                 "DOKPLOY_VALIDATE_CERTS", "DOKPLOY_CA_PATH", "DOKPLOY_TIMEOUT", "DOKPLOY_CUSTOM_HEADERS"):
         monkeypatch.delenv(name, raising=False)
     # The default config file lives in the home directory: keep the real one out.
     monkeypatch.setenv("HOME", str(tmp_path))
+    # And the machine's Dokploy CLI: an empty folder as the CLI's, npm never asked (the tests of npm undo this).
+    monkeypatch.setenv("DOKPLOY_CLI_ROOT", str(tmp_path / "no-dokploy-cli"))
+    monkeypatch.setattr(_profiles, "_NPM_ROOT", {})
 
 
 @pytest.fixture
@@ -214,3 +219,178 @@ def test_broken_config_file_names_the_file(lookup, tmp_path):
 def test_more_than_one_term_is_refused(lookup):
     with pytest.raises(AnsibleError, match="at most one profile name"):
         lookup("a", "b", variables={"dokploy_profiles": VAR_PROFILES})
+
+
+# -- headers ---------------------------------------------------------------------------------------------------------
+
+PROXY_SECRET = "lookup-proxy-secret-Hh7"
+
+
+def test_a_profile_with_headers_returns_them(lookup):
+    profiles = {"cf": {"api_url": "https://cf.example", "api_key": ACME_KEY,
+                       "headers": {"CF-Access-Client-Id": "id.access", "CF-Access-Client-Secret": PROXY_SECRET}}}
+    assert lookup("cf", variables={"dokploy_profiles": profiles})["headers"] == {
+        "CF-Access-Client-Id": "id.access", "CF-Access-Client-Secret": PROXY_SECRET}
+
+
+def test_the_environment_profile_takes_dokploy_custom_headers(lookup, monkeypatch):
+    monkeypatch.setenv("DOKPLOY_URL", "https://env.example")
+    monkeypatch.setenv("DOKPLOY_API_KEY", ENV_KEY)
+    monkeypatch.setenv("DOKPLOY_CUSTOM_HEADERS", json.dumps({"X-Proxy": PROXY_SECRET}))
+    assert lookup()["headers"] == {"X-Proxy": PROXY_SECRET}
+
+
+def test_bad_dokploy_custom_headers_names_the_variable_not_the_value(lookup, monkeypatch):
+    monkeypatch.setenv("DOKPLOY_URL", "https://env.example")
+    monkeypatch.setenv("DOKPLOY_API_KEY", ENV_KEY)
+    monkeypatch.setenv("DOKPLOY_CUSTOM_HEADERS", "{'X-Proxy': '%s'}" % PROXY_SECRET)
+    with pytest.raises(AnsibleError) as caught:
+        lookup()
+    assert "DOKPLOY_CUSTOM_HEADERS: is not a JSON object of header names to values" in str(caught.value)
+    assert PROXY_SECRET not in str(caught.value)
+
+
+def test_a_profile_header_may_not_replace_the_api_key(lookup):
+    profiles = {"cf": {"api_url": "https://cf.example", "api_key": ACME_KEY, "headers": {"x-api-key": PROXY_SECRET}}}
+    with pytest.raises(AnsibleError) as caught:
+        lookup("cf", variables={"dokploy_profiles": profiles})
+    assert "profile 'cf' (from variable dokploy_profiles): setting headers: may not set x-api-key" in str(caught.value)
+    assert PROXY_SECRET not in str(caught.value)
+
+
+def test_empty_variables_count_as_unset_for_the_environment_profile(lookup, monkeypatch):
+    monkeypatch.setenv("DOKPLOY_URL", "https://env.example")
+    monkeypatch.setenv("DOKPLOY_API_KEY", "")
+    monkeypatch.setenv("DOKPLOY_AUTH_TOKEN", ENV_KEY)
+    for name in ("DOKPLOY_TIMEOUT", "DOKPLOY_CA_PATH", "DOKPLOY_VALIDATE_CERTS", "DOKPLOY_CUSTOM_HEADERS",
+                 "DOKPLOY_CONFIG", "DOKPLOY_PROFILE"):
+        monkeypatch.setenv(name, "")
+    assert lookup() == {"api_url": "https://env.example", "api_key": ENV_KEY}
+
+
+# -- where the released Dokploy CLI keeps its config: config.json beside its installed package --------------------
+
+CLI_TOKEN = "released-cli-token-8"
+
+
+def released_cli(folder, url="https://released.example"):
+    """A fake global node_modules folder holding @dokploy/cli as npm installs it, configured by `dokploy auth`."""
+    package = folder / "@dokploy" / "cli"
+    (package / "dist").mkdir(parents=True)
+    (package / "package.json").write_text(json.dumps({"name": "@dokploy/cli", "bin": {"dokploy": "./dist/index.js"}}))
+    # src/client.ts: path.join(__dirname, "..", "config.json") from dist/, written as {url, token}.
+    (package / "config.json").write_text(json.dumps({"url": url, "token": CLI_TOKEN}, indent=2))
+    return package
+
+
+@pytest.fixture
+def fake_npm(tmp_path, monkeypatch):
+    """An npm on PATH (and nothing else) whose ``root -g`` prints a temporary global folder; counts its runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    modules = tmp_path / "npm-global" / "lib" / "node_modules"
+    modules.mkdir(parents=True)
+    calls = tmp_path / "npm-calls"
+    npm = bin_dir / "npm"
+    npm.write_text('#!/bin/sh\necho "$@" >> %s\nif [ "$1 $2" = "root -g" ]; then echo %s; exit 0; fi\nexit 1\n'
+                   % (calls, modules))
+    npm.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("DOKPLOY_CLI_ROOT")
+
+    class Npm:
+        root = modules
+
+        @staticmethod
+        def runs():
+            return calls.read_text().splitlines() if calls.exists() else []
+    return Npm
+
+
+def test_the_released_clis_config_is_found_through_npm_root(lookup, fake_npm):
+    package = released_cli(fake_npm.root)
+    assert lookup() == {"api_url": "https://released.example", "api_key": CLI_TOKEN}
+    assert lookup("default")["api_key"] == CLI_TOKEN
+    assert fake_npm.runs() == ["root -g"]
+    listing = lookup(list=True)
+    assert listing == [{"name": "default", "api_url": "https://released.example",
+                        "source": "Dokploy CLI config file %s" % (package / "config.json")}]
+    assert CLI_TOKEN not in json.dumps(listing)
+
+
+def test_npm_runs_once_per_process(lookup, fake_npm):
+    released_cli(fake_npm.root)
+    for dummy in range(3):
+        lookup()
+    lookup(list=True)
+    assert fake_npm.runs() == ["root -g"]
+
+
+def test_the_home_layout_wins_over_the_released_clis_file(lookup, fake_npm, tmp_path):
+    released_cli(fake_npm.root)
+    (tmp_path / ".dokploy").mkdir()
+    home = tmp_path / ".dokploy" / "config.json"
+    home.write_text(json.dumps(
+        {"currentProfile": "home", "profiles": {"home": {"url": "https://home.example", "token": CLI_KEY}}}))
+    assert lookup()["api_url"] == "https://home.example"
+    assert [p["source"] for p in lookup(list=True)] == ["config file %s" % home]
+    with pytest.raises(AnsibleError, match="unknown Dokploy profile 'default'; known profiles: home"):
+        lookup("default")
+    assert fake_npm.runs() == [], "npm is not asked when ~/.dokploy/config.json exists"
+
+
+def test_a_named_file_is_the_only_one_read(lookup, fake_npm, tmp_path, monkeypatch):
+    released_cli(fake_npm.root)
+    monkeypatch.setenv("DOKPLOY_CONFIG", str(tmp_path / "missing.json"))
+    with pytest.raises(AnsibleError, match="no Dokploy profile selected.*known profiles: none"):
+        lookup()
+    assert lookup(list=True) == []
+    assert fake_npm.runs() == []
+
+
+def test_an_empty_dokploy_config_counts_as_unset(lookup, fake_npm, monkeypatch):
+    released_cli(fake_npm.root)
+    monkeypatch.setenv("DOKPLOY_CONFIG", "")
+    assert lookup()["api_key"] == CLI_TOKEN
+
+
+def test_dokploy_cli_root_names_the_clis_folder_without_asking_npm(lookup, fake_npm, tmp_path, monkeypatch):
+    package = released_cli(tmp_path / "elsewhere", url="https://elsewhere.example")
+    monkeypatch.setenv("DOKPLOY_CLI_ROOT", str(package))
+    assert lookup()["api_url"] == "https://elsewhere.example"
+    assert fake_npm.runs() == []
+
+
+def test_npm_is_not_asked_for_a_profile_of_the_variable(lookup, fake_npm):
+    released_cli(fake_npm.root)
+    assert lookup("acme", variables={"dokploy_profiles": VAR_PROFILES})["api_key"] == ACME_KEY
+    assert lookup(variables={"dokploy_profiles": VAR_PROFILES, "dokploy_profile": "globex"})["api_key"] == GLOBEX_KEY
+    assert fake_npm.runs() == []
+
+
+def test_without_npm_there_is_no_cli_file_and_no_failure(lookup, tmp_path, monkeypatch):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("DOKPLOY_CLI_ROOT")
+    with pytest.raises(AnsibleError, match="no Dokploy profile selected.*known profiles: none"):
+        lookup()
+    assert lookup("acme", variables={"dokploy_profiles": VAR_PROFILES})["api_key"] == ACME_KEY
+
+
+@pytest.mark.parametrize("script", [
+    "#!/bin/sh\necho 'npm ERR! broken' >&2\nexit 1\n",
+    "#!/bin/sh\necho 'not a path'\n",
+    "#!/bin/sh\nexec sleep 30\n",
+])
+def test_a_failing_npm_means_no_cli_file(lookup, tmp_path, monkeypatch, script):
+    bin_dir = tmp_path / "bad-bin"
+    bin_dir.mkdir()
+    (bin_dir / "npm").write_text(script)
+    (bin_dir / "npm").chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:/bin:/usr/bin" % bin_dir)
+    monkeypatch.delenv("DOKPLOY_CLI_ROOT")
+    monkeypatch.setattr(_profiles, "NPM_TIMEOUT", 1)
+    assert _profiles.npm_global_root() is None
+    with pytest.raises(AnsibleError, match="no Dokploy profile selected"):
+        lookup()

@@ -426,3 +426,60 @@ def test_a_known_answer_saves_its_read_and_caching_stops(server):
     client.cache_reads(False)
     client.query("domain.byApplicationId", applicationId="a1")
     assert len(server.requests) == 2
+
+
+# -- the option headers: extra headers of an access proxy (Cloudflare Access), whose values are credentials --------
+
+PROXY_ID = "proxy-client-id.access"
+PROXY_SECRET = "proxy-client-secret-Qw3rTy"
+PROXY_HEADERS = {"CF-Access-Client-Id": PROXY_ID, "CF-Access-Client-Secret": PROXY_SECRET}
+
+
+def test_extra_headers_go_with_every_request_next_to_the_key(server):
+    client = client_for(server, headers=PROXY_HEADERS)
+    client.query("project.all")
+    client.mutate("project.create", {"name": "x"})
+    assert len(server.requests) == 2
+    for request in server.requests:
+        assert request["headers"]["CF-Access-Client-Id"] == PROXY_ID
+        assert request["headers"]["CF-Access-Client-Secret"] == PROXY_SECRET
+        assert request["headers"]["x-api-key"] == KEY
+        assert request["headers"]["Accept"] == "application/json"
+    assert server.requests[1]["headers"]["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("name", ["x-api-key", "X-API-KEY", "Content-Type", "content-type", "Accept"])
+def test_extra_headers_may_not_replace_the_clients_own(server, name):
+    with pytest.raises(DokployError) as caught:
+        client_for(server, headers={name: PROXY_SECRET})
+    assert str(caught.value).startswith("option headers: may not set %s" % name)
+    assert PROXY_SECRET not in str(caught.value)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("headers, message", [
+    ({"X-Proxy": 12345678}, "option headers: the value of header X-Proxy must be a string"),
+    ({"X-Proxy": PROXY_SECRET + "\r\nX-Evil: 1"}, "option headers: the value of header X-Proxy starts or ends"),
+    ({"X-Proxy": " " + PROXY_SECRET}, "option headers: the value of header X-Proxy starts or ends"),
+    ({"X-Proxy: " + PROXY_SECRET: "v"}, "option headers: a header name is not valid"),
+    ({"X-Proxy": PROXY_SECRET, "x-proxy": PROXY_SECRET}, "option headers: names the header x-proxy twice"),
+    ("X-Proxy=" + PROXY_SECRET, "option headers: must be a mapping of header names to values"),
+])
+def test_bad_extra_headers_are_refused_without_their_value(headers, message):
+    with pytest.raises(DokployError) as caught:
+        DokployClient("https://x.example", KEY, headers=headers)
+    assert str(caught.value).startswith(message), str(caught.value)
+    assert PROXY_SECRET not in str(caught.value) and "12345678" not in str(caught.value)
+
+
+def test_a_header_value_quoted_back_is_redacted(server):
+    server.script = [(403, {"message": "access denied for client secret %s (id %s)" % (PROXY_SECRET, PROXY_ID)})]
+    with pytest.raises(DokployError) as caught:
+        client_for(server, headers=PROXY_HEADERS).query("project.all")
+    assert "access denied for client secret ********" in str(caught.value)
+    assert PROXY_SECRET not in str(caught.value) and PROXY_ID not in str(caught.value)
+
+
+def test_no_extra_headers_by_default(server):
+    client_for(server).query("project.all")
+    assert not any(name.lower().startswith("cf-") for name in server.requests[0]["headers"])
