@@ -13,13 +13,14 @@ import shutil
 import subprocess
 import tarfile
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 import yaml
 from jinja2 import Environment, StrictUndefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, normalize_settings
+from ansible_collections.community.dokploy.plugins.module_utils._options import CONNECTION_OPTIONS, environment_setting
 from tests.conftest import API_KEY, BIN, ROOT, ansible_env, rst_code_blocks
 
 AWX = ROOT / "extensions" / "awx"
@@ -130,9 +131,11 @@ def inject(credential_type, inputs, private_dir):
 
 
 def module_settings(env):
-    """The connection settings the modules take from that environment; an empty variable counts as unset."""
-    raw = dict((MODULE_ENV[name], value) for name, value in env.items() if value != "")
-    return normalize_settings(raw, "the credential's environment")
+    """The connection settings the modules take from that environment (an empty variable counts as unset), read by
+    the function the modules' fallbacks use."""
+    with mock.patch.dict(os.environ, env):
+        settings = dict((name, environment_setting(name)) for name in CONNECTION_OPTIONS)
+    return dict((name, value) for name, value in settings.items() if value is not None)
 
 
 # The shipped file, checked against AWX's rules.
@@ -204,12 +207,14 @@ def test_injectors_read_only_declared_inputs_and_files():
         sandbox.from_string(template).render(namespace)
 
 
-def test_the_api_key_is_a_secret_used_only_in_the_environment():
+def test_the_secrets_are_used_only_in_the_environment():
     credential_type = load_credential_type()
-    assert [field["id"] for field in fields(credential_type) if field.get("secret")] == ["api_key"]
+    assert [field["id"] for field in fields(credential_type) if field.get("secret")] == ["api_key", "custom_headers"]
     for kind, key, template in templates(credential_type):
         if "api_key" in references(template):
             assert (kind, key) == ("env", "DOKPLOY_API_KEY")
+        if "custom_headers" in references(template):
+            assert (kind, key) == ("env", "DOKPLOY_CUSTOM_HEADERS")
     assert [field["id"] for field in fields(credential_type) if field.get("multiline")] == ["ca_cert"]
     assert [field.get("format") for field in fields(credential_type) if field["id"] == "api_url"] == ["url"]
 
@@ -223,13 +228,14 @@ def test_the_environment_is_the_modules_one_option_by_option():
 
 def test_a_credential_with_every_input_configures_the_modules(tmp_path):
     inputs = {"api_url": "https://dokploy.example.com", "api_key": "key-1", "ca_cert": CA_PEM,
-              "skip_tls_verify": False, "timeout": "45"}
+              "skip_tls_verify": False, "timeout": "45", "custom_headers": '{"CF-Access-Client-Id": "id-1"}'}
     env, files = inject(load_credential_type(), inputs, tmp_path)
     assert set(env) == {"DOKPLOY_URL", "DOKPLOY_API_KEY", "DOKPLOY_VALIDATE_CERTS", "DOKPLOY_CA_PATH",
-                        "DOKPLOY_TIMEOUT"}
+                        "DOKPLOY_TIMEOUT", "DOKPLOY_CUSTOM_HEADERS"}
     assert files[env["DOKPLOY_CA_PATH"]] == CA_PEM
     assert module_settings(env) == {"api_url": "https://dokploy.example.com", "api_key": "key-1",
-                                    "validate_certs": True, "ca_path": env["DOKPLOY_CA_PATH"], "timeout": 45}
+                                    "validate_certs": True, "ca_path": env["DOKPLOY_CA_PATH"], "timeout": 45,
+                                    "headers": {"CF-Access-Client-Id": "id-1"}}
 
 
 def test_skip_tls_verify_turns_verification_off(tmp_path):
@@ -254,9 +260,7 @@ def test_a_credential_with_url_and_key_only_leaves_the_rest_to_the_modules(tmp_p
 
 @pytest.mark.parametrize("inputs", [
     {"ca_cert": CA_PEM, "skip_tls_verify": False, "timeout": "45"},
-    # An empty DOKPLOY_TIMEOUT (or DOKPLOY_CA_PATH) fails the module until an empty variable counts as unset in
-    # plugins/module_utils/_options.py (issue 15, branch i15-conn); then this passes, and strict makes that seen.
-    pytest.param({}, marks=pytest.mark.xfail(strict=True, reason="an empty environment variable is not unset yet")),
+    {},
 ], ids=["every-input", "url-and-key-only"])
 def test_a_module_runs_with_the_injected_environment(sim, run_module, tmp_path, inputs):
     """A job's environment from a credential: dokploy_info reads the simulator with it. The simulator speaks http, so

@@ -49,6 +49,13 @@ def test_guide_starts_with_its_label(name):
     assert guide_text(name).startswith(".. _%s%s:\n" % (LABEL_PREFIX, name.replace("/", "."))), name
 
 
+def test_every_label_has_the_collections_prefix():
+    """antsibull-docs leaves out a guide holding any other label (a leftover of a conversion, say)."""
+    stray = [(name, label) for name in GUIDES for label in LABEL.findall(guide_text(name))
+             if not label.startswith(LABEL_PREFIX)]
+    assert stray == [], stray
+
+
 def test_every_ref_in_the_guides_has_its_label():
     labels = set()
     refs = []
