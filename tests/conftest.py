@@ -97,6 +97,12 @@ def sim(simulator):
     return simulator
 
 
+def unwrapped(output):
+    """Output with every run of whitespace made one space: ansible-core before 2.19 wraps warnings and errors at 79
+    columns, so a message is only found whole in this form."""
+    return " ".join(output.split())
+
+
 class PlaybookRun:
     """What one ansible-playbook run printed, and its per-host recap."""
 
@@ -112,6 +118,10 @@ class PlaybookRun:
     def output(self):
         return self.stdout + self.stderr
 
+    @property
+    def text(self):
+        return unwrapped(self.output)
+
     def __repr__(self):
         return "PlaybookRun(rc=%s)\n%s\n%s" % (self.rc, self.stdout[-4000:], self.stderr[-2000:])
 
@@ -122,6 +132,7 @@ class ModuleRun:
     def __init__(self, completed, requests):
         self.rc = completed.returncode
         self.output = completed.stdout + completed.stderr
+        self.text = unwrapped(self.output)
         self.requests = requests
         self.reads = [r["procedure"] for r in requests if r["method"] == "GET"]
         self.writes = [r["procedure"] for r in requests if r["method"] == "POST"]

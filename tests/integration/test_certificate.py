@@ -161,7 +161,7 @@ def test_expiring_soon_warns(run_module):
     cert, key = make_pair(days=10)
     run = run_module(MODULE, {"name": unique("cert"), "certificate": cert, "private_key": key})
     assert not run.failed and run.changed is True, run
-    assert "[WARNING]: certificate O=Acme,CN=shop.example.com expires in 9 days, on " in run.output, run
+    assert "[WARNING]: certificate O=Acme,CN=shop.example.com expires in 9 days, on " in run.text, run
     cert, key = make_pair(days=31)
     fine = run_module(MODULE, {"name": unique("cert"), "certificate": cert, "private_key": key}, check=True)
     assert fine.changed is True and "expires in" not in fine.output, fine

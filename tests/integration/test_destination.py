@@ -210,10 +210,10 @@ def test_removal_says_which_backups_dokploy_removes_with_it(sim, run_module):
     dry = run_module("dokploy_destination", absent, check=True)
     assert dry.changed is True and dry.writes == [], dry
     assert dry.result["removed_backups"] == expected, dry
-    assert "would be removed while used by %s; Dokploy removes those backups with it" % ", ".join(expected) in dry.output
+    assert "would be removed while used by %s; Dokploy removes those backups with it" % ", ".join(expected) in dry.text
     removed = run_module("dokploy_destination", absent)
     assert removed.changed is True and removed.writes == ["destination.remove"], removed
     assert removed.result["removed_backups"] == expected
-    assert "was removed while used by %s; Dokploy removes those backups" % ", ".join(expected) in removed.output
+    assert "was removed while used by %s; Dokploy removes those backups" % ", ".join(expected) in removed.text
     assert client(sim).query_object("postgres.one", postgresId=postgres_id)["backups"] == []
     assert_no_secret(removed, [SECRET])

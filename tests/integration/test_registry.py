@@ -292,7 +292,7 @@ def test_removing_a_used_registry_warns_naming_the_applications(sim, run_module)
     dry = run_module("dokploy_registry", absent, check=True)
     assert dry.changed is True and dry.writes == [], dry
     assert dry.result["detached_applications"] == ["web (project %s, environment production)" % args["project"]], dry
-    assert "would be removed while used by applications web" in dry.output
+    assert "would be removed while used by applications web" in dry.text
     removed = run_module("dokploy_registry", absent)
     assert removed.changed is True and removed.writes == ["registry.remove"], removed
     assert "was removed while used by applications web" in removed.output

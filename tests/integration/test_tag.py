@@ -68,7 +68,7 @@ def test_removing_a_used_tag_warns_naming_the_projects(sim, run_module):
     dry = run_module("dokploy_tag", absent, check=True)
     assert dry.changed is True and dry.writes == [], dry
     assert dry.result["untagged_projects"] == projects, dry
-    assert "would be removed while on projects %s" % ", ".join(projects) in dry.output
+    assert "would be removed while on projects %s" % ", ".join(projects) in dry.text
     removed = run_module("dokploy_tag", absent)
     assert removed.changed is True and removed.writes == ["tag.remove"], removed
     assert "was removed while on projects" in removed.output

@@ -7,7 +7,7 @@ __metaclass__ = type
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from tests.unit.plugins.module_utils.module_args import patch_module_args
 
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
 from ansible_collections.community.dokploy.plugins.module_utils._options import connection_argument_spec

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from ansible.module_utils.errors import AnsibleFallbackNotFound
-from ansible.module_utils.testing import patch_module_args
+from tests.unit.plugins.module_utils.module_args import patch_module_args
 
 from ansible_collections.community.dokploy.plugins.module_utils import _base
 from ansible_collections.community.dokploy.plugins.module_utils._base import DokployModule
