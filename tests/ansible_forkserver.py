@@ -55,6 +55,11 @@ def _warm_up():
     _get_collection_metadata("ansible.builtin")  # ansible-core's routing table, the largest YAML it reads
     # Each command's own CLI.run configures the finder again; that only warns, and the warning is not its output.
     warnings.filterwarnings("ignore", message="AnsibleCollectionFinder has already been configured")
+    # This collection's controller side (the action plugins and what they import), as the commands would load it:
+    # the code does not change during a test session.
+    from ansible.plugins.loader import action_loader
+    for name in ("community.dokploy.dokploy_info", "community.dokploy.dokploy_stack"):
+        action_loader.get(name, class_only=True)
 
 
 def _run_command(connection, request, pid_sent):
