@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.ansible_forkserver import ForkServer, forkable  # noqa: E402
+from tests.module_zygote import write_launcher  # noqa: E402
 from tests.integration.remote import RemoteDokploy  # noqa: E402
 from tests.simulator.harness import Simulator  # noqa: E402
 
@@ -148,6 +149,30 @@ class ModuleRun:
 # One local temporary folder per test process: ansible-core keeps the modules it packed there (AnsiballZ), so the
 # next run of the same module reuses them. The tests' HOME is still a folder of each test's own.
 LOCAL_TEMP = os.path.join(tempfile.gettempdir(), "community-dokploy-tests", "ansible-local-%d" % os.getpid())
+# The interpreter Ansible runs modules with: this venv's Python, or the launcher of tests/module_zygote.py.
+MODULE_PYTHON = [sys.executable]
+FORKING = os.environ.get("DOKPLOY_TESTS_NO_FORKSERVER") != "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def module_python(tmp_path_factory):
+    """Modules run in processes forked from one with their imports done (tests/module_zygote.py); with
+    DOKPLOY_TESTS_NO_FORKSERVER=1, in a fresh interpreter each."""
+    if not FORKING:
+        yield sys.executable
+        return
+    folder = tmp_path_factory.mktemp("module-python")
+    socket_path = str(folder / "zygote.sock")
+    zygote = subprocess.Popen([sys.executable, str(ROOT / "tests" / "module_zygote.py"), socket_path],
+                              stdout=subprocess.PIPE, text=True)
+    if zygote.stdout.readline().strip() != "ready":
+        raise RuntimeError("the module zygote did not start")
+    write_launcher(str(folder / "python"), socket_path)
+    MODULE_PYTHON[0] = str(folder / "python")
+    yield MODULE_PYTHON[0]
+    MODULE_PYTHON[0] = sys.executable
+    zygote.terminate()
+    zygote.wait(timeout=10)
 
 
 def ansible_env(tmp_path, extra=None):
@@ -159,7 +184,7 @@ def ansible_env(tmp_path, extra=None):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("DOKPLOY_"))
     env.update({
         "DOKPLOY_CLI_ROOT": str(tmp_path / "no-dokploy-cli"),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_PYTHON_INTERPRETER": MODULE_PYTHON[0],
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
@@ -181,12 +206,12 @@ class Completed:
 
 
 @pytest.fixture(scope="session")
-def ansible_commands(tmp_path_factory):
+def ansible_commands(tmp_path_factory, module_python):
     """Runs ``ansible``/``ansible-playbook`` commands, forked from a process that has ansible-core loaded
     (tests/ansible_forkserver.py) when their environment allows it, else as plain subprocesses."""
     folder = tmp_path_factory.mktemp("ansible-commands")
     server = None
-    if os.environ.get("DOKPLOY_TESTS_NO_FORKSERVER") != "1":
+    if FORKING:
         server = ForkServer(sys.executable, str(folder / "fork.sock"), ansible_env(folder))
     counter = iter(range(10 ** 9))
 

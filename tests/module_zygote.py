@@ -1,0 +1,132 @@
+"""The Python that runs the modules in the tests: each module process forked from one that has already imported
+what every module imports (ansible-core's module_utils, requests).
+
+Ansible still packs the module (AnsiballZ), writes it to the target's temporary folder and starts the interpreter
+it is told to use on it; that interpreter is a small launcher (written by :func:`write_launcher`) which hands its
+standard input and output, arguments, environment and folder to this server and exits with the module's exit
+code. The module then runs from its AnsiballZ file exactly as it would in a fresh interpreter, except that the
+interpreter start and those imports are paid once per test process instead of once per module run.
+"""
+
+import array
+import json
+import os
+import runpy
+import signal
+import socket
+import sys
+import traceback
+
+PRELOADED = ["ansible.module_utils.basic", "ansible.module_utils.common.text.converters",
+             "ansible.module_utils.common.arg_spec", "ansible.module_utils.common.validation",
+             "ansible.module_utils.parsing.convert_bool", "ansible.module_utils.six", "requests", "urllib3", "json",
+             "zipfile", "base64", "shutil", "tempfile", "datetime", "hashlib", "uuid", "threading", "queue",
+             "concurrent.futures", "fcntl", "re", "random", "cryptography.x509", "yaml"]
+
+# The launcher: as little as possible runs per module process (no site, no imports beyond the socket).
+LAUNCHER = """#!{python} -SI
+import array, json, os, socket, sys
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect({socket_path!r})
+request = json.dumps({{"argv": sys.argv[1:], "env": dict(os.environ), "cwd": os.getcwd()}}).encode()
+client.sendmsg([request + b"\\n"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1, 2]))])
+answer = b""
+while not answer.endswith(b"\\n"):
+    chunk = client.recv(64)
+    if not chunk:
+        sys.exit(250)
+    answer += chunk
+sys.exit(json.loads(answer)["rc"])
+"""
+
+
+def write_launcher(path, socket_path, python=None):
+    with open(path, "w") as handle:
+        handle.write(LAUNCHER.format(python=python or sys.executable, socket_path=socket_path))
+    os.chmod(path, 0o755)
+
+
+def _receive(connection):
+    fds = array.array("i")
+    data, ancillary, unused_flags, unused_address = connection.recvmsg(1 << 20, socket.CMSG_LEN(3 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[:len(payload) - (len(payload) % fds.itemsize)])
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(1 << 20)
+        if not chunk:
+            break
+        data += chunk
+    return json.loads(data), list(fds)
+
+
+def _run_module(connection, request, fds):
+    """In the forked child: become the module process the launcher stands for."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for source, target in zip(fds, (0, 1, 2)):
+        os.dup2(source, target)
+        os.close(source)
+    sys.stdin = open(0, "r", closefd=False)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", closefd=False)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    script = request["argv"][0]
+    sys.argv = list(request["argv"])
+    rc = 0
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as exit_:
+        rc = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except BaseException:  # noqa: B902 - as an interpreter does: the traceback on stderr, exit code 1
+        traceback.print_exc()
+        rc = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: B902
+                pass
+    try:
+        connection.sendall(json.dumps({"rc": rc}).encode() + b"\n")
+    finally:
+        os._exit(0)
+
+
+def serve(socket_path):
+    for name in PRELOADED:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    listener.settimeout(1)
+    print("ready", flush=True)
+    parent = os.getppid()
+    while os.getppid() == parent:  # ends with the test process that started it
+        while True:
+            try:
+                pid, unused_status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        try:
+            connection, unused_address = listener.accept()
+        except socket.timeout:
+            continue
+        connection.settimeout(None)
+        request, fds = _receive(connection)
+        if os.fork() == 0:
+            listener.close()
+            _run_module(connection, request, fds)
+        for fd in fds:
+            os.close(fd)
+        connection.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
