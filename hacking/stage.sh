@@ -18,8 +18,11 @@ if [ "$rc" -eq 0 ]; then
   printf '%-16s ok     %4ss  %s\n' "$stage" "$seconds" "$summary"
 else
   printf '%-16s FAILED %4ss  %s\n' "$stage" "$seconds" "$summary"
-  echo "---- last 80 lines of $log ----"
-  tail -n 80 "$log"
+  # The lines that say what failed (pytest, ansible-test, ansible-lint), then how the log ends.
+  echo "---- errors in $log ----"
+  grep -E '^(ERROR|FAILED|FATAL)|^E  |Error:|error:' "$log" | head -n 40
+  echo "---- last 30 lines ----"
+  tail -n 30 "$log"
   echo "---- end of $log ----"
 fi
 exit "$rc"

@@ -161,7 +161,7 @@ def test_credential_type_inputs_follow_awx_rules():
         kind = field.get("type", "string")
         assert kind in FIELD_TYPES, field
         if "default" in field:
-            assert type(field["default"]) is FIELD_TYPES[kind], field
+            assert isinstance(field["default"], FIELD_TYPES[kind]), field
         if kind != "string":
             assert not STRING_ONLY_KEYS & set(field), field
         if "format" in field:

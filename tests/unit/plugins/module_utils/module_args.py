@@ -8,7 +8,9 @@ import contextlib
 import json
 
 try:
-    from ansible.module_utils.testing import patch_module_args  # noqa: F401 - ansible-core 2.19 and newer
+    from ansible.module_utils import testing  # ansible-core 2.19 and newer
+
+    patch_module_args = testing.patch_module_args
 except ImportError:  # older releases read the serialized arguments from basic._ANSIBLE_ARGS
     from ansible.module_utils import basic
 

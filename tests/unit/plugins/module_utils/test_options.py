@@ -4,6 +4,10 @@ Empty environment variables count as unset (AWX renders "" for an optional crede
 plugins alike; DOKPLOY_CUSTOM_HEADERS holds a JSON object whose values are secrets.
 """
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 
 import pytest
