@@ -77,15 +77,25 @@ def _run_command(connection, request, pid_sent):
         os.close(source)
     argv = request["argv"]
     sys.argv = list(argv)
+    entry_point = __import__(ENTRY_POINTS[os.path.basename(argv[0])], fromlist=["main"])
+    finish_child(connection, lambda: entry_point.main(list(argv)), crash_rc=250, before_reply=lambda: os.read(pid_sent, 1))
+
+
+def finish_child(connection, run, crash_rc, before_reply=None):
+    """In a forked child: ``run()`` as a program's main, flush its output, send its exit code, and exit.
+
+    An uncaught exception prints its traceback on stderr and gives ``crash_rc``, as an interpreter would.
+    Shared by this server and tests/module_zygote.py.
+    """
     rc = 0
     try:
-        __import__(ENTRY_POINTS[os.path.basename(argv[0])], fromlist=["main"]).main(list(argv))
+        run()
     except SystemExit as exit_:
         rc = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except BaseException:  # noqa: B902 - whatever happens, the client gets an exit code
         import traceback
         traceback.print_exc()
-        rc = 250
+        rc = crash_rc
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -93,7 +103,8 @@ def _run_command(connection, request, pid_sent):
             except Exception:  # noqa: B902
                 pass
     try:
-        os.read(pid_sent, 1)
+        if before_reply is not None:
+            before_reply()
         connection.sendall(json.dumps({"rc": rc}).encode() + b"\n")
     finally:
         os._exit(0)

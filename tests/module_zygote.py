@@ -15,7 +15,6 @@ import runpy
 import signal
 import socket
 import sys
-import traceback
 
 PRELOADED = ["ansible.module_utils.basic", "ansible.module_utils.common.text.converters",
              "ansible.module_utils.common.arg_spec", "ansible.module_utils.common.validation",
@@ -74,24 +73,10 @@ def _run_module(connection, request, fds):
     os.chdir(request["cwd"])
     script = request["argv"][0]
     sys.argv = list(request["argv"])
-    rc = 0
-    try:
-        runpy.run_path(script, run_name="__main__")
-    except SystemExit as exit_:
-        rc = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except BaseException:  # noqa: B902 - as an interpreter does: the traceback on stderr, exit code 1
-        traceback.print_exc()
-        rc = 1
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: B902
-                pass
-    try:
-        connection.sendall(json.dumps({"rc": rc}).encode() + b"\n")
-    finally:
-        os._exit(0)
+    # This file runs as a script from tests/, beside ansible_forkserver.py.
+    from ansible_forkserver import finish_child
+
+    finish_child(connection, lambda: runpy.run_path(script, run_name="__main__"), crash_rc=1)
 
 
 def serve(socket_path):

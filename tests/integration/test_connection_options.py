@@ -111,7 +111,10 @@ def python_without_requests(tmp_path_factory):
     subprocess.run([base, "-m", "venv", "--without-pip", str(folder / "venv")], check=True, capture_output=True)
     python = folder / "venv" / "bin" / "python"
     if subprocess.run([str(python), "-c", "import requests"], capture_output=True, check=False).returncode == 0:
-        pytest.skip("requests is importable even from a bare virtual environment of %s" % base)
+        # Only where the base Python itself carries requests on its path (PYTHONPATH, a .pth in its own lib):
+        # there is no interpreter without requests to show the message with.
+        pytest.skip("no Python without requests on this machine: %s finds requests even in a bare virtual "
+                    "environment" % base)
     return str(python)
 
 
