@@ -60,6 +60,19 @@ def _warm_up():
     from ansible.plugins.loader import action_loader
     for name in ("community.dokploy.dokploy_info", "community.dokploy.dokploy_stack"):
         action_loader.get(name, class_only=True)
+    # The plugins every command loads, with their configuration definitions (parsed from their YAML docs, most of
+    # the CPU a short command spends in its own process): the children find them loaded.
+    from ansible import constants as C
+    from ansible.plugins import loader
+
+    loader.callback_loader.all(class_only=True)
+    for name in C.INVENTORY_ENABLED:
+        loader.inventory_loader.get(name)
+    for plugin_loader, names in ((loader.connection_loader, ("local",)), (loader.shell_loader, ("sh",)),
+                                 (loader.become_loader, ("sudo",)), (loader.action_loader, ("ansible.legacy.normal",
+                                                                                            "ansible.builtin.command"))):
+        for name in names:
+            plugin_loader.get(name, class_only=True)
 
 
 def _run_command(connection, request, pid_sent):

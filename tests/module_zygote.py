@@ -15,6 +15,8 @@ import runpy
 import signal
 import socket
 import sys
+import types
+import zipimport
 
 PRELOADED = ["ansible.module_utils.basic", "ansible.module_utils.common.text.converters",
              "ansible.module_utils.common.arg_spec", "ansible.module_utils.common.validation",
@@ -79,12 +81,54 @@ def _run_module(connection, request, fds):
     finish_child(connection, lambda: runpy.run_path(script, run_name="__main__"), crash_rc=1)
 
 
+def _code_cache():
+    """Code objects of every Python file a module's AnsiballZ payload can hold (ansible-core's module_utils, this
+    collection's modules and module_utils), keyed by their source bytes.
+
+    A payload's files are imported from its zip archive, which holds sources only: each module run would compile
+    them again, the largest part of its CPU. The archive is still what the imports read (a file missing from it
+    still fails to import); only the compiling of bytes already compiled here is skipped.
+    """
+    import ansible.module_utils
+
+    roots = [os.path.dirname(ansible.module_utils.__file__),
+             os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins")]
+    cache = {}
+    for root in roots:
+        for folder, unused_dirs, files in os.walk(root):
+            for name in files:
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    with open(path, "rb") as handle:
+                        source = handle.read().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                    try:
+                        cache[source] = compile(source, path, "exec", dont_inherit=True)
+                    except SyntaxError:
+                        pass  # a file for another Python; the import compiles (and fails) as it would
+    return cache
+
+
+def _renamed(code, filename):
+    """``code`` as if compiled from ``filename`` (tracebacks name the file inside the payload)."""
+    consts = tuple(_renamed(const, filename) if isinstance(const, types.CodeType) else const
+                   for const in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+def _compile_from_cache(cache, compile_source):
+    def compile_with_cache(pathname, source):
+        code = cache.get(source.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        return compile_source(pathname, source) if code is None else _renamed(code, pathname)
+    return compile_with_cache
+
+
 def serve(socket_path):
     for name in PRELOADED:
         try:
             __import__(name)
         except ImportError:
             pass
+    zipimport._compile_source = _compile_from_cache(_code_cache(), zipimport._compile_source)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
