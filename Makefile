@@ -25,6 +25,11 @@ OLDEST_TESTS := tests/unit tests/test_collection.py tests/test_awx.py tests/test
 	  test_check_mode_empty.py test_demo.py test_bad_input.py test_guards_and_messages.py test_connection_options.py \
 	  test_stack.py test_env.py test_app_db_domain.py test_deploy.py test_client_faults.py)
 
+# Python caches the bytecode of what it imports (a fresh compile of the simulator, the tests and the plugins costs
+# every process that imports them), in .build rather than beside the sources; some shells turn that cache off.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX ?= $(CURDIR)/.build/pycache
+
 .PHONY: help venv venvs demo docs test test-remote pytest pytest-oldest contract changelog lint sanity sanity-oldest \
         test-stages clean
 
@@ -62,12 +67,14 @@ docs:
 $(DOTENV):
 	npm install --prefix .build/node --no-save --no-audit --no-fund --silent dotenv@16.4.5
 
+# Two stages at a time: the newest pytest run (three workers, often waiting on the simulator) beside the others in
+# turn, single-threaded sanity first, so that both cores stay busy to the end. Each stage prints its line when done.
 test:
-	@$(STAGE) venvs $(MAKE) --no-print-directory venvs
-	@$(MAKE) --no-print-directory -k test-stages || { echo "make test: FAILED (logs in .build/logs)"; exit 1; }
+	@$(STAGE) venvs $(MAKE) --no-print-directory -j3 venvs
+	@$(MAKE) --no-print-directory -k -j2 test-stages || { echo "make test: FAILED (logs in .build/logs)"; exit 1; }
 	@echo "make test: all checks passed"
 
-test-stages: pytest pytest-oldest contract changelog lint sanity sanity-oldest
+test-stages: pytest sanity sanity-oldest changelog lint pytest-oldest contract
 
 # Unit and integration tests (the integration tests run ansible and ansible-playbook against the simulator).
 pytest: venvs
