@@ -17,13 +17,19 @@ STAGE := hacking/stage.sh
 DOTENV := .build/node/node_modules/dotenv/package.json
 TESTS := tests/unit tests/integration tests/test_collection.py tests/test_awx.py tests/test_docs.py tests/test_build.py
 # On the oldest ansible-core: everything that meets ansible-core's interfaces (argument specs, the action and inventory
-# plugins, the lookup, roles, playbooks, check and diff mode, warnings, handlers, the built tarball) and one lifecycle
-# of each kind of object; the other per-resource lifecycles run the same code through the same interfaces, on the
-# newest only, to keep `make test` short.
-OLDEST_TESTS := tests/unit tests/test_collection.py tests/test_awx.py tests/test_docs.py tests/test_build.py \
+# plugins, the lookup, roles, playbooks, check and diff mode, warnings, handlers, ansible-doc, the built tarball), one
+# lifecycle of each kind of object and one refused input of each module; the other per-resource lifecycles and the
+# rest of the bad-input matrix run the same code through the same interfaces, on the newest only, to keep
+# `make test` short. The docs' own checks (tests/test_docs.py) read files only and run once.
+OLDEST_TESTS := tests/unit tests/test_collection.py tests/test_awx.py tests/test_build.py \
 	$(addprefix tests/integration/,test_action_plugin.py test_inventory.py test_dokploy_info.py test_roles_playbooks.py \
-	  test_check_mode_empty.py test_demo.py test_bad_input.py test_guards_and_messages.py test_connection_options.py \
-	  test_stack.py test_env.py test_app_db_domain.py test_deploy.py test_client_faults.py)
+	  test_check_mode_empty.py test_demo.py test_guards_and_messages.py test_connection_options.py \
+	  test_stack.py test_env.py test_deploy.py test_client_faults.py) \
+	$(addprefix tests/integration/test_bad_input.py::,test_bad_input_is_refused_in_check_mode \
+	  test_an_app_refused_with_create_project_leaves_no_project) \
+	$(addprefix tests/integration/test_app_db_domain.py::,test_app_lifecycle test_app_values_are_converted_and_secrets_masked \
+	  test_app_diff_shows_only_the_changed_option test_app_bad_input_is_refused_before_any_request test_db_lifecycle \
+	  test_idle_database_password_change_warns test_domain_lifecycle)
 
 # Python caches the bytecode of what it imports (a fresh compile of the simulator, the tests and the plugins costs
 # every process that imports them), in .build rather than beside the sources; some shells turn that cache off.
