@@ -65,7 +65,8 @@ def _warm_up():
     from ansible import constants as C
     from ansible.plugins import loader
 
-    loader.callback_loader.all(class_only=True)
+    for plugin_loader in (loader.callback_loader, loader.vars_loader):
+        list(plugin_loader.all(class_only=True))  # all() is a generator: nothing loads until it is iterated
     for name in C.INVENTORY_ENABLED:
         loader.inventory_loader.get(name)
     for plugin_loader, names in ((loader.connection_loader, ("local",)), (loader.shell_loader, ("sh",)),
