@@ -65,8 +65,9 @@ def _warm_up():
     from ansible import constants as C
     from ansible.plugins import loader
 
-    for plugin_loader in (loader.callback_loader, loader.vars_loader):
-        list(plugin_loader.all(class_only=True))  # all() is a generator: nothing loads until it is iterated
+    # all() is a generator: nothing loads until it is iterated. (Not the vars plugins: loaded before the command
+    # configures them, they would never read an inventory's group_vars.)
+    list(loader.callback_loader.all(class_only=True))
     for name in C.INVENTORY_ENABLED:
         loader.inventory_loader.get(name)
     for plugin_loader, names in ((loader.connection_loader, ("local",)), (loader.shell_loader, ("sh",)),
