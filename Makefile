@@ -41,7 +41,7 @@ export PYTHONPYCACHEPREFIX ?= $(CURDIR)/.build/pycache
 
 help:
 	@echo "make demo   run playbooks/demo.yml twice against the bundled Dokploy simulator"
-	@echo "make test   everything CI runs (about 19 minutes on 2 cores once the virtualenvs exist)"
+	@echo "make test   everything CI runs (about 9 minutes on 2 cores once the virtualenvs exist)"
 	@echo "make docs   the docs site (plugin reference and guides) into .build/docs, and its lint"
 
 # A virtualenv per end of the range; the stamp names the ansible-core series, so changing it rebuilds the venv.
