@@ -7,6 +7,7 @@ count as unset. A module run by an interpreter without requests says how to fix 
 """
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -103,6 +104,11 @@ def test_a_header_may_not_replace_the_api_key(sim, run_module):
     assert PROXY_SECRET not in run.output
 
 
+# Where requests could still come from in a virtual environment without site packages: PYTHONPATH. Emptied for the
+# check below and for the module run, so that the interpreter really has no requests on any machine.
+NO_PYTHONPATH = {"PYTHONPATH": ""}
+
+
 @pytest.fixture(scope="module")
 def python_without_requests(tmp_path_factory):
     """A virtual environment of the tests' own Python version, without site packages: no requests."""
@@ -110,17 +116,15 @@ def python_without_requests(tmp_path_factory):
     base = getattr(sys, "_base_executable", None) or sys.executable
     subprocess.run([base, "-m", "venv", "--without-pip", str(folder / "venv")], check=True, capture_output=True)
     python = folder / "venv" / "bin" / "python"
-    if subprocess.run([str(python), "-c", "import requests"], capture_output=True, check=False).returncode == 0:
-        # Only where the base Python itself carries requests on its path (PYTHONPATH, a .pth in its own lib):
-        # there is no interpreter without requests to show the message with.
-        pytest.skip("no Python without requests on this machine: %s finds requests even in a bare virtual "
-                    "environment" % base)
+    found = subprocess.run([str(python), "-c", "import requests; print(requests.__file__)"], capture_output=True,
+                           text=True, env=dict(os.environ, **NO_PYTHONPATH), check=False)
+    assert found.returncode != 0, "a bare virtual environment of %s imports requests from %s" % (base, found.stdout)
     return str(python)
 
 
 def test_without_requests_the_module_says_how_to_fix_the_interpreter(sim, run_module, python_without_requests):
     run = run_module("dokploy_info", {"validate_certs": True},
-                     env={"ANSIBLE_PYTHON_INTERPRETER": python_without_requests})
+                     env=dict(NO_PYTHONPATH, ANSIBLE_PYTHON_INTERPRETER=python_without_requests))
     assert run.failed and run.requests == [], run
     msg = run.result["msg"]
     assert msg.startswith("Failed to import the required Python library (requests) on "), run
